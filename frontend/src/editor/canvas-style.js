@@ -1,0 +1,72 @@
+/**
+ * The Cytoscape stylesheet of the lab canvas: node colour by live status, shape by kind, port labels on links.
+ *
+ * Division of labour: looks only. Which data fields exist is decided by lib/graph-elements.js.
+ */
+
+import { KIND_SHAPES, STATUS_COLOURS } from "../lib/graph-elements.js";
+
+export function canvasStyle() {
+  const style = [
+    {
+      selector: "node",
+      style: {
+        label: "data(label)",
+        shape: "round-rectangle",
+        width: 40,
+        height: 40,
+        "background-color": STATUS_COLOURS.stopped,
+        "border-width": 2,
+        "border-color": "#3c4043",
+        color: "#202124",
+        "font-size": 12,
+        "text-valign": "bottom",
+        "text-margin-y": 4,
+        "min-zoomed-font-size": 7,
+        "text-background-color": "#ffffff",
+        "text-background-opacity": 0.75,
+        "text-background-padding": 1,
+      },
+    },
+    {
+      selector: "edge",
+      style: {
+        width: 2,
+        "line-color": "#80868b",
+        "curve-style": "bezier",
+        "source-label": "data(sourceLabel)",
+        "target-label": "data(targetLabel)",
+        "source-text-offset": 26,
+        "target-text-offset": 26,
+        "font-size": 9,
+        color: "#3c4043",
+        "min-zoomed-font-size": 9,
+        "text-background-color": "#ffffff",
+        "text-background-opacity": 0.8,
+        "text-background-padding": 1,
+      },
+    },
+    { selector: 'edge[status = "up"]', style: { "line-color": "#5f9e6e" } },
+    { selector: 'edge[status = "error"]', style: { "line-color": STATUS_COLOURS.error } },
+    { selector: 'edge[impaired = "yes"]', style: { "line-style": "dashed", "line-dash-pattern": [6, 3], width: 3 } },
+    { selector: 'node[status = "error"]', style: { color: STATUS_COLOURS.error, "font-weight": "bold" } },
+    { selector: "node:selected", style: { "border-color": "#1a73e8", "border-width": 4, "overlay-opacity": 0 } },
+    { selector: "edge:selected", style: { "line-color": "#1a73e8", width: 4 } },
+    // edgehandles' temporary elements while a link is drawn.
+    { selector: ".eh-hover, .eh-source, .eh-target", style: { "border-color": "#1a73e8", "border-width": 4 } },
+    {
+      selector: ".eh-preview, .eh-ghost-edge",
+      style: { "line-color": "#1a73e8", "line-style": "dashed", "source-label": "", "target-label": "" },
+    },
+    { selector: ".eh-ghost-edge.eh-preview-active", style: { opacity: 0 } },
+  ];
+  for (const [status, colour] of Object.entries(STATUS_COLOURS)) {
+    style.push({ selector: `node[status = "${status}"]`, style: { "background-color": colour } });
+  }
+  for (const [kind, shape] of Object.entries(KIND_SHAPES)) {
+    style.push({ selector: `node[kind = "${kind}"]`, style: { shape } });
+  }
+  // Selection must win over status colours, so it goes last.
+  style.push({ selector: "node:selected", style: { "border-color": "#1a73e8", "border-width": 4 } });
+  return style;
+}

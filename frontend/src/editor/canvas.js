@@ -1,0 +1,244 @@
+/**
+ * The lab canvas: a Cytoscape graph kept in step with the LabStore, plus the mouse gestures on it.
+ *
+ * Division of labour: this module draws the store and reports gestures (moved nodes, a link drawn from node
+ * to node, a template dropped, a selection, a context menu, a double-click) through callbacks; it never calls
+ * the API. The editor page (editor.js) turns gestures into requests. Large labs stay smooth through Cytoscape's
+ * viewport texture while panning and, where the browser has WebGL 2, its WebGL renderer (opt-in, ?renderer=webgl).
+ */
+
+import cytoscape from "cytoscape";
+import edgehandles from "cytoscape-edgehandles";
+import { changedData, linkElement, nodeElement, statusText } from "../lib/graph-elements.js";
+import { canvasStyle } from "./canvas-style.js";
+
+cytoscape.use(edgehandles);
+
+export const TEMPLATE_MIME = "application/x-webgns-template";
+
+export class LabCanvas {
+  /**
+   * @param {HTMLElement} container
+   * @param {import("../lib/lab-store.js").LabStore} store
+   * @param {object} on callbacks: moved(nodes[{id,x,y}]), linkDrawn(sourceId, targetId), dropTemplate(templateId, {x,y}),
+   *   select(element|null), contextMenu({kind, id, clientX, clientY}), open(nodeId)
+   * @param {{webgl?: boolean}} options
+   */
+  constructor(container, store, on, options = {}) {
+    this.container = container;
+    this.store = store;
+    this.on = on;
+    this.cy = cytoscape({
+      container,
+      style: canvasStyle(),
+      layout: { name: "preset" },
+      minZoom: 0.05,
+      maxZoom: 4,
+      boxSelectionEnabled: true,
+      selectionType: "additive",
+      // While panning/zooming, draw a cached bitmap of the viewport instead of every element.
+      textureOnViewport: true,
+      motionBlur: false,
+      pixelRatio: 1,
+      renderer: options.webgl ? { name: "canvas", webgl: true } : { name: "canvas" },
+    });
+    this.edgeHandles = this.cy.edgehandles({
+      canConnect: (source, target) => source.isNode() && target.isNode() && !source.same(target),
+      edgeParams: () => ({ data: { temporary: true } }),
+      hoverDelay: 50,
+      snap: true,
+      snapThreshold: 30,
+    });
+    this.linkMode = false;
+    this.bindGestures();
+    this.unsubscribe = store.subscribe((change) => this.applyChange(change));
+    this.firstRenderDone = false;
+  }
+
+  bindGestures() {
+    const cy = this.cy;
+    cy.on("dragfree", "node", () => {
+      // One drag of a multi-selection fires dragfree once per node: gather them into one callback.
+      clearTimeout(this.dragTimer);
+      this.dragTimer = setTimeout(() => this.reportMoved(), 0);
+    });
+    cy.on("grab", "node", (event) => {
+      this.grabbed = cy.$(":grabbed").union(event.target);
+    });
+    cy.on("ehcomplete", (event, source, target, added) => {
+      added.remove();
+      this.on.linkDrawn(source.id(), target.id());
+    });
+    cy.on("tap", (event) => {
+      if (event.target === cy) this.on.select(null);
+    });
+    cy.on("tap", "node, edge", (event) => {
+      const el = event.target;
+      if (el.data("temporary")) return;
+      this.on.select({ kind: el.isNode() ? "node" : "link", id: el.id() });
+    });
+    cy.on("dbltap", "node", (event) => this.on.open(event.target.id()));
+    cy.on("cxttap", "node, edge", (event) => {
+      const el = event.target;
+      const rect = this.container.getBoundingClientRect();
+      this.on.contextMenu({
+        kind: el.isNode() ? "node" : "link",
+        id: el.id(),
+        clientX: rect.left + event.renderedPosition.x,
+        clientY: rect.top + event.renderedPosition.y,
+      });
+    });
+    cy.on("mouseover", "node", (event) => {
+      const node = this.store.nodes.get(event.target.id());
+      if (node) this.container.title = `${node.name}: ${statusText(node)}`;
+    });
+    cy.on("mouseout", "node", () => {
+      this.container.title = "";
+    });
+    this.container.addEventListener("dragover", (event) => {
+      if (event.dataTransfer.types.includes(TEMPLATE_MIME)) {
+        event.preventDefault();
+        event.dataTransfer.dropEffect = "copy";
+      }
+    });
+    this.container.addEventListener("drop", (event) => {
+      const templateId = event.dataTransfer.getData(TEMPLATE_MIME);
+      if (!templateId) return;
+      event.preventDefault();
+      this.on.dropTemplate(templateId, this.modelPosition(event.clientX, event.clientY));
+    });
+  }
+
+  reportMoved() {
+    const moved = this.cy.nodes(":selected").union(this.grabbed || this.cy.collection()).filter((n) => {
+      const node = this.store.nodes.get(n.id());
+      if (!node) return false;
+      const p = n.position();
+      return Math.round(p.x) !== Math.round(node.x) || Math.round(p.y) !== Math.round(node.y);
+    });
+    this.grabbed = null;
+    if (moved.length) {
+      this.on.moved(moved.map((n) => ({ id: n.id(), x: Math.round(n.position("x")), y: Math.round(n.position("y")) })));
+    }
+  }
+
+  /** Model coordinates of a point given in client (page viewport) coordinates. */
+  modelPosition(clientX, clientY) {
+    const rect = this.container.getBoundingClientRect();
+    const pan = this.cy.pan();
+    const zoom = this.cy.zoom();
+    return { x: Math.round((clientX - rect.left - pan.x) / zoom), y: Math.round((clientY - rect.top - pan.y) / zoom) };
+  }
+
+  /** Model coordinates of the middle of the visible canvas. */
+  centre() {
+    const extent = this.cy.extent();
+    return { x: Math.round((extent.x1 + extent.x2) / 2), y: Math.round((extent.y1 + extent.y2) / 2) };
+  }
+
+  setLinkMode(on) {
+    this.linkMode = on;
+    if (on) this.edgeHandles.enableDrawMode();
+    else this.edgeHandles.disableDrawMode();
+    this.container.classList.toggle("link-mode", on);
+  }
+
+  applyChange(change) {
+    const cy = this.cy;
+    switch (change.type) {
+      case "reset":
+        this.renderAll();
+        break;
+      case "node.created":
+      case "node.updated":
+        this.syncNode(this.store.nodes.get(change.id));
+        break;
+      case "link.created":
+      case "link.updated":
+        this.syncLink(this.store.links.get(change.id));
+        break;
+      case "node.deleted":
+      case "link.deleted":
+        cy.getElementById(change.id).remove();
+        break;
+      default:
+        break;
+    }
+  }
+
+  renderAll() {
+    const cy = this.cy;
+    const first = cy.elements().length === 0;
+    cy.batch(() => {
+      cy.elements().forEach((el) => {
+        if (el.data("temporary")) return;
+        const known = el.isNode() ? this.store.nodes.has(el.id()) : this.store.links.has(el.id());
+        if (!known) el.remove();
+      });
+      const add = [];
+      for (const node of this.store.nodes.values()) {
+        if (cy.getElementById(node.id).empty()) add.push(nodeElement(node));
+        else this.syncNode(node);
+      }
+      for (const link of this.store.links.values()) {
+        if (cy.getElementById(link.id).empty()) add.push(linkElement(link));
+        else this.syncLink(link);
+      }
+      // Nodes before edges: an edge needs both of its ends to exist.
+      cy.add(add.filter((e) => e.group === "nodes"));
+      cy.add(add.filter((e) => e.group === "edges" && this.store.nodes.has(e.data.source) && this.store.nodes.has(e.data.target)));
+    });
+    if (first && cy.nodes().length) this.fit();
+  }
+
+  syncNode(node) {
+    if (!node) return;
+    const el = this.cy.getElementById(node.id);
+    const wanted = nodeElement(node);
+    if (el.empty()) {
+      this.cy.add(wanted);
+      return;
+    }
+    const changed = changedData({ data: el.data() }, wanted);
+    if (Object.keys(changed).length) el.data(changed);
+    // Never yank a node out from under the user's mouse.
+    if (!el.grabbed()) {
+      const p = el.position();
+      if (p.x !== wanted.position.x || p.y !== wanted.position.y) el.position(wanted.position);
+    }
+  }
+
+  syncLink(link) {
+    if (!link) return;
+    const el = this.cy.getElementById(link.id);
+    const wanted = linkElement(link);
+    if (el.empty()) {
+      if (this.cy.getElementById(wanted.data.source).nonempty() && this.cy.getElementById(wanted.data.target).nonempty()) {
+        this.cy.add(wanted);
+      }
+      return;
+    }
+    const changed = changedData({ data: el.data() }, wanted);
+    delete changed.source;
+    delete changed.target;
+    if (Object.keys(changed).length) el.data(changed);
+  }
+
+  fit() {
+    this.cy.fit(undefined, 40);
+    if (this.cy.zoom() > 1.5) {
+      this.cy.zoom(1.5);
+      this.cy.center();
+    }
+  }
+
+  selected() {
+    return this.cy.$(":selected").filter((el) => !el.data("temporary"));
+  }
+
+  select(id) {
+    this.cy.$(":selected").unselect();
+    const el = this.cy.getElementById(id);
+    el.select();
+  }
+}

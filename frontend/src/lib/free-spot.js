@@ -1,0 +1,21 @@
+/**
+ * Where to put a node dropped by a click (no drop point): the nearest spot to the view's centre that no node
+ * covers, searched on rings of a grid, so repeated clicks lay nodes side by side instead of stacking them.
+ *
+ * Division of labour: pure geometry over model coordinates.
+ */
+
+/** The first point on rings around `centre` (spacing `step`) farther than `clearance` from every `occupied` point. */
+export function freeSpot(centre, occupied, { step = 90, clearance = 60, maxRing = 30 } = {}) {
+  const isFree = (p) => occupied.every((o) => Math.hypot(o.x - p.x, o.y - p.y) >= clearance);
+  for (let ring = 0; ring <= maxRing; ring += 1) {
+    for (let dy = -ring; dy <= ring; dy += 1) {
+      for (let dx = -ring; dx <= ring; dx += 1) {
+        if (Math.max(Math.abs(dx), Math.abs(dy)) !== ring) continue; // only the ring's border
+        const p = { x: Math.round(centre.x + dx * step), y: Math.round(centre.y + dy * step) };
+        if (isFree(p)) return p;
+      }
+    }
+  }
+  return { x: Math.round(centre.x), y: Math.round(centre.y) };
+}

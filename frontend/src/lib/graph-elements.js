@@ -1,0 +1,67 @@
+/**
+ * How lab nodes and links look on the canvas: API objects turned into Cytoscape element definitions.
+ *
+ * Division of labour: pure functions and constants. canvas.js feeds them to Cytoscape and its stylesheet
+ * keys colours off the `status` data field set here; nothing in this file knows Cytoscape's API.
+ */
+
+import { impairmentSummary } from "./impairment-fields.js";
+
+/** Node statuses as the API names them, with the colour and word the canvas shows. */
+export const STATUS_COLOURS = {
+  stopped: "#9aa0a6",
+  starting: "#f0a30a",
+  started: "#2e9e44",
+  stopping: "#f0a30a",
+  error: "#d93025",
+};
+
+export const KIND_SHAPES = { docker: "round-rectangle", bridge: "rectangle", ovs: "hexagon" };
+
+/** A Cytoscape node definition for an API node. */
+export function nodeElement(node) {
+  const status = STATUS_COLOURS[node.status] ? node.status : "stopped";
+  return {
+    group: "nodes",
+    data: {
+      id: node.id,
+      label: node.name,
+      status,
+      kind: node.kind || "docker",
+      error: node.status === "error" ? node.error || "the node failed without a reason" : "",
+    },
+    position: { x: Number(node.x) || 0, y: Number(node.y) || 0 },
+  };
+}
+
+/** A Cytoscape edge definition for an API link; its labels show the ports at each end. */
+export function linkElement(link) {
+  return {
+    group: "edges",
+    data: {
+      id: link.id,
+      source: link.a.node,
+      target: link.b.node,
+      sourceLabel: link.a.port,
+      targetLabel: link.b.port,
+      status: link.status || "down",
+      impaired: impairmentSummary(link.impairment) ? "yes" : "no",
+      error: link.status === "error" ? link.error || "" : "",
+    },
+  };
+}
+
+/** Fields of an element's data that differ between two definitions, for updating in place. */
+export function changedData(before, after) {
+  const changed = {};
+  for (const [key, value] of Object.entries(after.data)) {
+    if (before.data[key] !== value) changed[key] = value;
+  }
+  return changed;
+}
+
+/** Tooltip / side panel text for a node's status. */
+export function statusText(node) {
+  if (node.status === "error") return `error: ${node.error || "no reason given"}`;
+  return node.status || "stopped";
+}

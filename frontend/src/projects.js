@@ -1,0 +1,116 @@
+/**
+ * The project list page: lists the user's projects and creates, opens, exports, imports and deletes them.
+ *
+ * Division of labour: talks to /api/projects/ only; refusals are shown under the form or row that caused them.
+ * Opening a project is a plain link to the editor page.
+ */
+
+import "./styles/base.css";
+import "./styles/projects.css";
+
+import { ApiClient } from "./lib/api-client.js";
+import { h } from "./lib/dom-builder.js";
+
+const api = new ApiClient(document.getElementById("projects-config")?.dataset.apiBase || "/api");
+const $ = (id) => document.getElementById(id);
+
+function editorUrl(project) {
+  return `/projects/${project.id}/`;
+}
+
+function fieldMessage(error, field) {
+  const body = error.body;
+  if (body && typeof body === "object" && Array.isArray(body[field])) return body[field].join(" ");
+  return error.message;
+}
+
+function row(project) {
+  const error = h("div", { className: "field-error" });
+  const created = project.created ? new Date(project.created).toLocaleString() : "";
+  return h(
+    "tr",
+    { dataset: { projectId: project.id } },
+    h("td", {}, h("a", { href: editorUrl(project), className: "project-link" }, project.name)),
+    h("td", {}, h("span", { className: `status-text status-${project.status}` }, project.status || "")),
+    h("td", { className: "muted" }, created),
+    h(
+      "td",
+      { className: "row-actions" },
+      h("a", { href: editorUrl(project), className: "button" }, "Open"),
+      h("a", { href: `${api.base}/projects/${project.id}/export/`, className: "button", download: `${project.name}.json` }, "Export"),
+      h(
+        "button",
+        {
+          type: "button",
+          className: "danger",
+          onclick: async (event) => {
+            if (!window.confirm(`Delete project "${project.name}" and every container and link it made?`)) return;
+            event.target.disabled = true;
+            try {
+              await api.delete(`/projects/${project.id}/`);
+              await refresh();
+            } catch (err) {
+              error.textContent = err.message;
+              event.target.disabled = false;
+            }
+          },
+        },
+        "Delete",
+      ),
+      error,
+    ),
+  );
+}
+
+async function refresh() {
+  const body = $("project-rows");
+  try {
+    const projects = await api.list("/projects/");
+    body.replaceChildren(...projects.map(row));
+    $("no-projects").hidden = projects.length > 0;
+    $("list-error").textContent = "";
+  } catch (error) {
+    $("list-error").textContent = `Projects could not be loaded: ${error.message}`;
+  }
+}
+
+$("create-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const error = form.querySelector(".field-error");
+  error.textContent = "";
+  try {
+    const project = await api.post("/projects/", { name: form.elements.name.value.trim() });
+    window.location.href = editorUrl(project);
+  } catch (err) {
+    error.textContent = fieldMessage(err, "name");
+  }
+});
+
+$("import-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const error = form.querySelector(".field-error");
+  error.textContent = "";
+  const file = form.elements.file.files[0];
+  if (!file) {
+    error.textContent = "Choose a JSON file exported from webgns.";
+    return;
+  }
+  let topology;
+  try {
+    topology = JSON.parse(await file.text());
+  } catch (err) {
+    error.textContent = `${file.name} is not JSON: ${err.message}`;
+    return;
+  }
+  try {
+    const project = await api.post("/projects/import/", topology);
+    if (project && project.id) window.location.href = editorUrl(project);
+    else await refresh();
+  } catch (err) {
+    error.textContent = err.message;
+  }
+});
+
+refresh();

@@ -1,0 +1,90 @@
+"""Fixtures shared by every test package: users, authenticated API clients, built-in templates,
+and a real Celery worker (in-process thread, real Redis broker) for tests that drive the host."""
+
+import os
+import time
+from collections.abc import Callable
+
+import pytest
+from django.core.management import call_command
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+os.environ.setdefault("WEBGNS_REDIS_URL", "redis://127.0.0.1:6379/9")
+
+
+@pytest.fixture
+def templates(db) -> dict:
+    from webgns.labs.models import Template
+
+    call_command("seed_templates", stdout=open(os.devnull, "w"))
+    return {t.name: t for t in Template.objects.all()}
+
+
+def _client_for(user) -> APIClient:
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def make_api(db) -> Callable[..., APIClient]:
+    """make_api("alice") -> an API client authenticated with a real token as that (new) user."""
+    from django.contrib.auth import get_user_model
+
+    def make(username: str, *, staff: bool = False) -> APIClient:
+        user = get_user_model().objects.create_user(username, f"{username}@example.org", "pw-" + username * 2,
+                                                    is_staff=staff)
+        return _client_for(user)
+
+    return make
+
+
+@pytest.fixture
+def api(make_api) -> APIClient:
+    return make_api("alice")
+
+
+@pytest.fixture
+def staff_api(make_api) -> APIClient:
+    return make_api("root", staff=True)
+
+
+@pytest.fixture(scope="session")
+def celery_app_live():
+    from webgns.celery import app
+
+    return app
+
+
+@pytest.fixture(scope="session")
+def _session_worker(celery_app_live, django_db_blocker):
+    """One real Celery worker thread for the session, consuming from the real Redis broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    celery_app_live.conf.broker_url = os.environ["WEBGNS_REDIS_URL"]
+    celery_app_live.conf.result_backend = os.environ["WEBGNS_REDIS_URL"]
+    import redis
+
+    redis.Redis.from_url(os.environ["WEBGNS_REDIS_URL"]).flushdb()  # no stale tasks from an aborted run
+    with start_worker(celery_app_live, pool="solo", perform_ping_check=False, shutdown_timeout=60,
+                      loglevel="WARNING"):
+        yield
+
+
+@pytest.fixture
+def worker(_session_worker, transactional_db):
+    """A real worker for this test; the test's database is visible to it (transactional_db)."""
+    yield
+
+
+def wait_for(predicate: Callable[[], object], timeout: float = 60, interval: float = 0.2, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")

@@ -1,0 +1,1 @@
+"""Kernel tests: the project's own impairment and OVS code run inside user-mode-linux."""

@@ -1,0 +1,1 @@
+"""Classrooms: courses, enrollments, assignments and per-student copies of labs."""

@@ -1,0 +1,3 @@
+"""Classroom API URLs (mounted under /api/)."""
+
+urlpatterns: list = []

@@ -1,0 +1,252 @@
+"""Docker nodes: one container per node, created once and kept across stop/start.
+
+Division of labour: this module owns containers (create, start, stop, remove, inspect) through
+the docker SDK's low-level API and knows nothing of links; what the rest of the engine needs from
+a running node is its network namespace path (`NodeState.pid` → `netns_path`). Bridge switches are
+containers too (their `br0` is made by the façade once the namespace exists); OVS switches are
+not containers and are handled by `ovs_switch`.
+
+Containers run with `network_mode="none"` (the lab plumbs every interface itself), NET_ADMIN and
+NET_RAW but never privileged, a TTY and open stdin (so an image whose command is a shell, like
+busybox, stays up as a GNS3 node does) and Docker's init (tini) as PID 1 to forward signals.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import docker
+from docker.errors import APIError, ImageNotFound, NotFound
+
+from webgns.compute.errors import ImageUnavailable, NodeFailed, NodeNotRunning
+from webgns.compute.labels import NODE_LABEL, PROJECT_LABEL, container_labels, container_name
+from webgns.compute.specs import BRIDGE, ERROR, STARTED, STOPPED, NodeSpec, NodeState
+
+DEFAULT_SWITCH_IMAGE = "webgns/busybox:latest"
+DEFAULT_PIDS_LIMIT = 1024
+# Seconds a node has to exit after its stop signal before Docker kills it.
+STOP_GRACE_SECONDS = 5
+CAPABILITIES = ["NET_ADMIN", "NET_RAW"]
+# An interactive shell ignores SIGTERM; SIGHUP ends it, as closing its terminal would.
+SHELLS = {
+    "sh",
+    "ash",
+    "bash",
+    "dash",
+    "zsh",
+    "ksh",
+    "/bin/sh",
+    "/bin/ash",
+    "/bin/bash",
+    "/bin/dash",
+    "/bin/zsh",
+}
+
+
+def image_of(node: NodeSpec) -> str:
+    if node.image:
+        return node.image
+    if node.kind == BRIDGE:
+        return DEFAULT_SWITCH_IMAGE
+    raise NodeFailed(f"node {node.name} has no image")
+
+
+class DockerNodes:
+    """The containers of lab nodes on one Docker host. Safe to share across threads."""
+
+    def __init__(self, client: docker.DockerClient) -> None:
+        self.api = client.api
+        self._image_configs: dict[str, dict[str, Any]] = {}
+        self._image_lock = threading.Lock()
+
+    # -- finding -------------------------------------------------------------------------------
+
+    def find(self, node: NodeSpec) -> dict[str, Any] | None:
+        """The node's container (inspect output) or None. Falls back to labels for renamed nodes."""
+        try:
+            return self.api.inspect_container(container_name(node))
+        except NotFound:
+            pass
+        matches = self.api.containers(all=True, filters={"label": f"{NODE_LABEL}={node.id}"})
+        if not matches:
+            return None
+        try:
+            return self.api.inspect_container(matches[0]["Id"])
+        except NotFound:
+            return None
+
+    def project_containers(self, project_id: str) -> dict[str, dict[str, Any]]:
+        """{node id: container summary} for every container of a project, in one Docker call."""
+        found = self.api.containers(all=True, filters={"label": f"{PROJECT_LABEL}={project_id}"})
+        return {c["Labels"][NODE_LABEL]: c for c in found if NODE_LABEL in c["Labels"]}
+
+    def labelled(self) -> list[dict[str, Any]]:
+        """Summaries of every container any lab created on this host."""
+        return self.api.containers(all=True, filters={"label": PROJECT_LABEL})
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def ensure_running(self, node: NodeSpec, known: Mapping[str, Any] | None = None) -> NodeState:
+        """Create the container if missing, start it if stopped; returns the running state.
+
+        `known` is the container summary from `project_containers`, when the caller has it, which
+        saves a lookup per node during a lab start.
+        """
+        container_id = known["Id"] if known else None
+        if container_id is None:
+            found = self.find(node)
+            container_id = found["Id"] if found else None
+        if container_id is None:
+            container_id = self._create(node)
+        try:
+            info = self.api.inspect_container(container_id)
+            status = info["State"]["Status"]
+            if status == "paused":
+                self.api.unpause(container_id)
+            elif status != "running":
+                self.api.start(container_id)
+            info = self.api.inspect_container(container_id)
+        except APIError as error:
+            raise NodeFailed(f"Docker could not start {container_name(node)}: {_explain(error)}") from error
+        state = _state_of(info)
+        if state.status != STARTED:
+            raise NodeFailed(
+                f"{container_name(node)} exited right after it started (exit code "
+                f"{info['State'].get('ExitCode')}); its command ends instead of running: check start_command"
+            )
+        return state
+
+    def stop(self, node: NodeSpec) -> NodeState:
+        found = self.find(node)
+        if found is None:
+            return NodeState(status=STOPPED)
+        try:
+            self.api.stop(found["Id"], timeout=STOP_GRACE_SECONDS)
+        except NotFound:
+            return NodeState(status=STOPPED)
+        except APIError as error:
+            raise NodeFailed(
+                f"Docker could not stop {found['Name'].lstrip('/')}: {_explain(error)}"
+            ) from error
+        return NodeState(status=STOPPED, container_id=found["Id"])
+
+    def remove(self, node: NodeSpec) -> None:
+        found = self.find(node)
+        if found is not None:
+            self.remove_container(found["Id"])
+
+    def remove_container(self, container_id: str) -> None:
+        try:
+            self.api.remove_container(container_id, force=True, v=True)
+        except NotFound:
+            pass
+        except APIError as error:
+            if error.response is not None and error.response.status_code == 409:
+                return  # removal already in progress
+            raise NodeFailed(
+                f"Docker could not remove container {container_id[:12]}: {_explain(error)}"
+            ) from error
+
+    def state(self, node: NodeSpec) -> NodeState:
+        found = self.find(node)
+        if found is None:
+            return NodeState(status=STOPPED)
+        return _state_of(found)
+
+    def running_pid(self, node: NodeSpec) -> int:
+        state = self.state(node)
+        if state.status != STARTED or not state.pid:
+            raise NodeNotRunning(f"node {node.name} is not running")
+        return state.pid
+
+    # -- creation ------------------------------------------------------------------------------
+
+    def _create(self, node: NodeSpec) -> str:
+        image = image_of(node)
+        config = self._image_config(image)
+        command: list[str] | None = None
+        entrypoint: list[str] | None = None
+        stop_signal: str | None = None
+        if node.start_command:
+            entrypoint = ["sh", "-c", node.start_command]
+            command = []
+        elif not config.get("Entrypoint") and (config.get("Cmd") or [""])[0] in SHELLS:
+            stop_signal = "SIGHUP"
+        host_config = self.api.create_host_config(
+            network_mode="none",
+            cap_add=CAPABILITIES,
+            init=True,
+            mem_limit=f"{node.memory_mb}m" if node.memory_mb else None,
+            nano_cpus=int(node.cpus * 1e9) if node.cpus else None,
+            pids_limit=node.pids_limit or DEFAULT_PIDS_LIMIT,
+        )
+        try:
+            created = self.api.create_container(
+                image,
+                command=command,
+                entrypoint=entrypoint,
+                name=container_name(node),
+                hostname=_hostname(node.name),
+                labels=container_labels(node),
+                environment=dict(node.environment),
+                tty=True,
+                stdin_open=True,
+                stop_signal=stop_signal,
+                host_config=host_config,
+            )
+        except APIError as error:
+            if error.response is not None and error.response.status_code == 409:
+                # Another worker (or a redelivered task) created it meanwhile: use that one.
+                found = self.find(node)
+                if found is not None:
+                    return found["Id"]
+            raise NodeFailed(f"Docker could not create {container_name(node)}: {_explain(error)}") from error
+        return created["Id"]
+
+    def _image_config(self, image: str) -> dict[str, Any]:
+        with self._image_lock:
+            cached = self._image_configs.get(image)
+        if cached is not None:
+            return cached
+        try:
+            config = self.api.inspect_image(image)["Config"] or {}
+        except ImageNotFound:
+            config = self._pull(image)
+        with self._image_lock:
+            self._image_configs[image] = config
+        return config
+
+    def _pull(self, image: str) -> dict[str, Any]:
+        repository, _, tag = (
+            image.rpartition(":") if ":" in image.rsplit("/", 1)[-1] else (image, "", "latest")
+        )
+        try:
+            self.api.pull(repository, tag=tag or "latest")
+            return self.api.inspect_image(image)["Config"] or {}
+        except (APIError, OSError) as error:  # OSError: the registry's address does not answer
+            raise ImageUnavailable(
+                f"image {image} not found locally and could not be pulled: {_explain(error)}"
+            ) from error
+
+
+def _state_of(info: Mapping[str, Any]) -> NodeState:
+    state = info["State"]
+    if state.get("Running") and not state.get("Paused"):
+        return NodeState(status=STARTED, pid=state["Pid"], container_id=info["Id"])
+    if state.get("Status") == "dead":
+        return NodeState(status=ERROR, error="Docker reports the container dead", container_id=info["Id"])
+    return NodeState(status=STOPPED, container_id=info["Id"])
+
+
+def _hostname(name: str) -> str:
+    # A hostname is at most 63 letters, digits and dashes; keep the node's name recognisable.
+    cleaned = "".join(ch if ch.isalnum() or ch == "-" else "-" for ch in name).strip("-")
+    return cleaned[:63] or "node"
+
+
+def _explain(error: Exception) -> str:
+    if isinstance(error, APIError) and error.explanation:
+        return str(error.explanation)
+    return str(error)

@@ -1,0 +1,320 @@
+"""The façade the Celery tasks call: make a lab's nodes and links real, and report what is true.
+
+Division of labour: `LabEngine` decides *where* things go and in what order, and turns every
+failure into a state with a reason; the work itself is done by the modules it composes —
+`docker_nodes` (containers), `links` (veth pairs), `bridge_switch` and `ovs_switch` (switch
+fabrics), `offloads` (host-port hygiene for OVS), `impairments` (qdiscs), `node_exec` (commands)
+and `observe` (what is labelled on the host). Every operation is an "ensure": calling it twice,
+or after a worker restart, converges on the same result.
+
+A node's failure never raises out of `start_nodes`/`plumb_links`: it becomes `status="error"`
+with the cause, so the rest of the lab still comes up.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Collection, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+
+import docker
+from docker.errors import DockerException
+from pyroute2 import NetlinkError
+
+from webgns.compute import impairments, node_exec, observe, ovs_switch
+from webgns.compute.bridge_switch import ensure_switch_fabric
+from webgns.compute.docker_nodes import DockerNodes
+from webgns.compute.errors import EngineError, ExecFailed, NamespaceUnavailable, NodeNotRunning, PortUnknown
+from webgns.compute.labels import SWITCH_BRIDGE_NAME, host_port_name, link_alias, ovs_bridge_name
+from webgns.compute.links import CREATED, LinkEnd, ensure_veth, remove_veth
+from webgns.compute.namespaces import NetlinkSessions, netns_path
+from webgns.compute.offloads import disable_tx_checksum, isolate_host_port
+from webgns.compute.specs import (
+    BRIDGE,
+    ERROR,
+    LINK_DOWN,
+    LINK_ERROR,
+    LINK_UP,
+    OVS,
+    STARTED,
+    STOPPED,
+    ExecResult,
+    Impairment,
+    LinkSpec,
+    NodeSpec,
+    NodeState,
+    ObservedNode,
+)
+
+log = logging.getLogger(__name__)
+
+STARTUP_TIMEOUT_SECONDS = 120
+DEFAULT_MAX_OUTPUT = 1 << 20
+
+
+class _NodeDown(Exception):
+    """Internal: an endpoint's node is not running, so the link is "down", not an error."""
+
+
+@dataclass(frozen=True)
+class _PlacedEnd:
+    """Where one end of a link lives, plus the OVS bridge it joins (for ovs nodes)."""
+
+    end: LinkEnd
+    ovs_bridge: str | None = None
+    impairment: Impairment = Impairment()
+
+
+class LabEngine:
+    def __init__(self, docker_client: docker.DockerClient | None = None) -> None:
+        self.docker = docker_client or docker.from_env()
+        self.nodes = DockerNodes(self.docker)
+
+    # -- nodes ---------------------------------------------------------------------------------
+
+    def start_nodes(
+        self,
+        nodes: Sequence[NodeSpec],
+        on_state: Callable[[NodeSpec, NodeState], None] | None = None,
+        parallelism: int = 8,
+    ) -> dict[str, NodeState]:
+        """Ensure every node runs (create if missing, start if stopped), in parallel."""
+        known: dict[str, dict] = {}
+        for project_id in {node.project_id for node in nodes}:
+            try:
+                known.update(self.nodes.project_containers(project_id))
+            except DockerException as error:
+                log.warning("listing containers of project %s failed: %s", project_id, error)
+        states: dict[str, NodeState] = {}
+        with ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="webgns-start") as pool:
+            futures = {pool.submit(self._start_one, node, known.get(node.id)): node for node in nodes}
+            for future in as_completed(futures):
+                node = futures[future]
+                states[node.id] = state = future.result()
+                if on_state is not None:
+                    try:
+                        on_state(node, state)
+                    except Exception:  # a broken callback must not abort the lab start
+                        log.exception("on_state callback failed for node %s", node.id)
+        return states
+
+    def _start_one(self, node: NodeSpec, known: dict | None) -> NodeState:
+        try:
+            if node.kind == OVS:
+                ovs_switch.ensure_bridge(
+                    ovs_bridge_name(node), node.project_id, node.id, node.name, node.openflow_controller
+                )
+                return NodeState(status=STARTED)
+            state = self.nodes.ensure_running(node, known)
+            if node.kind == BRIDGE:
+                ensure_switch_fabric(netns_path(state.pid))
+            return state
+        except EngineError as error:
+            return NodeState(status=ERROR, error=str(error))
+        except Exception as error:  # the lab goes on; this node reports why it did not start
+            log.exception("starting node %s failed", node.id)
+            return NodeState(status=ERROR, error=f"{type(error).__name__}: {error}")
+
+    def stop_node(self, node: NodeSpec) -> NodeState:
+        """Stop the node, keeping its container (and filesystem); its links vanish with its namespace."""
+        if node.kind == OVS:
+            self._delete_ovs_bridge(ovs_bridge_name(node))
+            return NodeState(status=STOPPED)
+        return self.nodes.stop(node)
+
+    def remove_node(self, node: NodeSpec) -> None:
+        """The node's container (or OVS bridge and its host ports) is gone. Idempotent."""
+        if node.kind == OVS:
+            self._delete_ovs_bridge(ovs_bridge_name(node))
+            return
+        self.nodes.remove(node)
+
+    def node_state(self, node: NodeSpec) -> NodeState:
+        """What is true on the host now (not what the database believes)."""
+        if node.kind == OVS:
+            try:
+                exists = ovs_switch.bridge_exists(ovs_bridge_name(node))
+            except EngineError as error:
+                return NodeState(status=ERROR, error=str(error))
+            return NodeState(status=STARTED if exists else STOPPED)
+        return self.nodes.state(node)
+
+    # -- links ---------------------------------------------------------------------------------
+
+    def plumb_links(self, links: Sequence[LinkSpec], nodes: Mapping[str, NodeSpec]) -> dict[str, LinkState]:
+        """Ensure every link whose two nodes run exists, in one netlink session per namespace."""
+        places = _Placement(self, nodes)
+        states: dict[str, LinkState] = {}
+        with NetlinkSessions() as sessions:
+            for link in links:
+                states[link.id] = self._plumb_one(sessions, places, link)
+        return states
+
+    def _plumb_one(self, sessions: NetlinkSessions, places: _Placement, link: LinkSpec) -> LinkState:
+        try:
+            a = places.end(link, 0)
+            b = places.end(link, 1)
+        except _NodeDown as down:
+            return LinkState(status=LINK_DOWN, error=str(down))
+        except EngineError as error:
+            return LinkState(status=LINK_ERROR, error=str(error))
+        alias = link_alias(link.id)
+        try:
+            outcome = ensure_veth(sessions, alias, a.end, b.end)
+            for placed, peer in ((a, b), (b, a)):
+                if placed.ovs_bridge:
+                    self._attach_to_ovs(placed, peer, link)
+        except NamespaceUnavailable as error:
+            # A node stopped between the lookup and the plumbing; its session is now useless.
+            sessions.forget(a.end.netns)
+            sessions.forget(b.end.netns)
+            return LinkState(status=LINK_DOWN, error=str(error))
+        except EngineError as error:
+            return LinkState(status=LINK_ERROR, error=str(error))
+        except (NetlinkError, OSError) as error:
+            return LinkState(status=LINK_ERROR, error=f"the kernel refused link {link.id}: {error}")
+        return _impair(a, b, fresh=outcome == CREATED)
+
+    def _attach_to_ovs(self, placed: _PlacedEnd, peer: _PlacedEnd, link: LinkSpec) -> None:
+        host_port = placed.end.ifname
+        isolate_host_port(host_port)
+        # Both ends: the userspace datapath forwards whatever checksum state the sender left.
+        disable_tx_checksum(None, host_port)
+        disable_tx_checksum(peer.end.netns, peer.end.ifname)
+        ovs_switch.add_port(placed.ovs_bridge, host_port, link.id)
+
+    def remove_link(self, link: LinkSpec, nodes: Mapping[str, NodeSpec]) -> None:
+        """The link is gone from the host (both veth ends, its OVS ports). Idempotent."""
+        alias = link_alias(link.id)
+        with NetlinkSessions() as sessions:
+            for index, endpoint in enumerate((link.a, link.b)):
+                node = nodes.get(endpoint.node_id)
+                if node is None:
+                    continue
+                if node.kind == OVS:
+                    port = host_port_name(link, index)
+                    ovs_switch.delete_port(ovs_bridge_name(node), port)
+                    remove_veth(sessions, alias, LinkEnd(None, port))
+                    continue
+                state = self.nodes.state(node)
+                if state.status == STARTED and state.pid:
+                    remove_veth(sessions, alias, LinkEnd(netns_path(state.pid), endpoint.port))
+
+    def apply_impairments(self, link: LinkSpec, nodes: Mapping[str, NodeSpec]) -> LinkState:
+        """Make both ends' qdiscs match the link's impairments, on a live link."""
+        places = _Placement(self, nodes)
+        try:
+            a = places.end(link, 0)
+            b = places.end(link, 1)
+        except _NodeDown as down:
+            return LinkState(status=LINK_DOWN, error=str(down))
+        except EngineError as error:
+            return LinkState(status=LINK_ERROR, error=str(error))
+        return _impair(a, b, fresh=False)
+
+    # -- commands ------------------------------------------------------------------------------
+
+    def exec(
+        self, node: NodeSpec, command: str, timeout: float = 30, max_output: int = DEFAULT_MAX_OUTPUT
+    ) -> ExecResult:
+        """Run `sh -c command` in the node; output capped, killed on timeout."""
+        if node.kind == OVS:
+            raise ExecFailed(f"{node.name} is an Open vSwitch bridge on the host; it has no shell to run commands in")
+        state = self.nodes.state(node)
+        if state.status != STARTED:
+            raise NodeNotRunning(f"node {node.name} is not running")
+        return node_exec.run(self.docker.api, state.container_id, command, timeout, max_output)
+
+    def run_startup(self, node: NodeSpec) -> ExecResult:
+        """Run the node's startup lines as one script (call it once its links are up)."""
+        if not node.startup or node.kind == OVS:
+            return ExecResult(exit_code=0, output="")
+        return self.exec(node, "\n".join(node.startup), timeout=STARTUP_TIMEOUT_SECONDS)
+
+    # -- whole host ----------------------------------------------------------------------------
+
+    def observe(self) -> dict[str, ObservedNode]:
+        """Every labelled node on this host, by node id, as found (running or not)."""
+        return observe.labelled_nodes(self.nodes)
+
+    def remove_project(self, project_id: str) -> None:
+        """Every container, OVS bridge and host interface of the project is gone. Idempotent."""
+        observe.remove_project(self.nodes, project_id)
+
+    def remove_orphans(
+        self, known_project_ids: Collection[str], only: Collection[str] | None = None
+    ) -> list[str]:
+        """Remove everything labelled with a project not in `known_project_ids`; returns what went.
+
+        `only`, when given, restricts the sweep to those project ids: a caller that shares the
+        host with other labs it does not know about (a test, a second database) stays in its lane.
+        """
+        return observe.remove_orphans(self.nodes, known_project_ids, only)
+
+    def _delete_ovs_bridge(self, bridge: str) -> None:
+        ports = ovs_switch.delete_bridge(bridge)
+        with NetlinkSessions() as sessions:
+            ipr = sessions.get(None)
+            for port in ports:
+                try:
+                    ipr.link("del", ifname=port)
+                except NetlinkError:
+                    pass  # gone already: its peer's namespace took it along
+
+
+class _Placement:
+    """Resolves each link endpoint to a namespace and interface, once per node per call."""
+
+    def __init__(self, engine: LabEngine, nodes: Mapping[str, NodeSpec]) -> None:
+        self.engine = engine
+        self.nodes = nodes
+        self._netns: dict[str, str | None] = {}
+        self._running: dict[str, bool] = {}
+
+    def end(self, link: LinkSpec, index: int) -> _PlacedEnd:
+        endpoint = (link.a, link.b)[index]
+        impairment = (link.a_to_b, link.b_to_a)[index]
+        node = self.nodes.get(endpoint.node_id)
+        if node is None:
+            raise EngineError(f"link {link.id} refers to node {endpoint.node_id}, which is not in the lab")
+        if endpoint.port not in node.ports:
+            raise PortUnknown(f"node {node.name} has no port {endpoint.port} (it has {', '.join(node.ports)})")
+        if node.kind == OVS:
+            if not self._ovs_running(node):
+                raise _NodeDown(f"switch {node.name} is not running")
+            port = host_port_name(link, index)
+            return _PlacedEnd(LinkEnd(None, port), ovs_bridge=ovs_bridge_name(node), impairment=impairment)
+        netns = self._netns_of(node)
+        master = SWITCH_BRIDGE_NAME if node.kind == BRIDGE else None
+        return _PlacedEnd(LinkEnd(netns, endpoint.port, master), impairment=impairment)
+
+    def _netns_of(self, node: NodeSpec) -> str:
+        if node.id not in self._netns:
+            state = self.engine.nodes.state(node)
+            self._netns[node.id] = netns_path(state.pid) if state.status == STARTED and state.pid else None
+        netns = self._netns[node.id]
+        if netns is None:
+            raise _NodeDown(f"node {node.name} is not running")
+        return netns
+
+    def _ovs_running(self, node: NodeSpec) -> bool:
+        if node.id not in self._running:
+            self._running[node.id] = ovs_switch.bridge_exists(ovs_bridge_name(node))
+        return self._running[node.id]
+
+
+def _impair(a: _PlacedEnd, b: _PlacedEnd, fresh: bool) -> LinkState:
+    """Apply each direction's impairment on its sender's end; a fresh veth has no qdisc to clear."""
+    for placed in (a, b):
+        if fresh and placed.impairment.is_empty:
+            continue
+        try:
+            impairments.apply_impairment(placed.end.netns, placed.end.ifname, placed.impairment)
+        except Exception as error:  # the impairment module's own exceptions carry the user's reason
+            return LinkState(status=LINK_ERROR, error=f"the link is up but its impairment failed: {error}")
+    return LinkState(status=LINK_UP)
+
+
+# LinkState is imported late to keep the public names of this module in one place above.
+from webgns.compute.specs import LinkState  # noqa: E402

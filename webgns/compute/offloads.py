@@ -1,0 +1,58 @@
+"""Interface offloads and per-interface sysctls that links to an OVS userspace bridge need.
+
+Division of labour: `ovs_switch` attaches host-namespace veth ends to a bridge; before that, this
+module makes those ends safe and correct:
+- TX checksum offload off (ethtool's ETHTOOL_STXCSUM ioctl): the userspace datapath forwards
+  packets with the checksum still "to be filled in by hardware", so TCP segments arrive with a
+  bad checksum and are dropped while ping (software checksums) works;
+- arp_ignore=8 / arp_announce=2 and IPv6 off on host-namespace ends: otherwise the host answers
+  ARP for its own addresses through a lab port and lab traffic could leak to the host.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import fcntl
+import struct
+
+from webgns.compute.errors import LinkFailed
+from webgns.compute.namespaces import describe, open_socket
+
+SIOCETHTOOL = 0x8946
+ETHTOOL_STXCSUM = 0x00000017
+
+
+class _EthtoolValue(ctypes.Structure):
+    _fields_ = [("cmd", ctypes.c_uint32), ("data", ctypes.c_uint32)]
+
+
+def disable_tx_checksum(netns: str | None, ifname: str) -> None:
+    """`ethtool -K <ifname> tx off`, through the ioctl, in `netns` (no ethtool binary needed there)."""
+    value = _EthtoolValue(ETHTOOL_STXCSUM, 0)
+    request = struct.pack("16sP", ifname.encode(), ctypes.addressof(value)).ljust(40, b"\0")
+    with open_socket(netns) as sock:
+        try:
+            fcntl.ioctl(sock.fileno(), SIOCETHTOOL, request)
+        except OSError as error:
+            raise LinkFailed(
+                f"cannot turn TX checksum offload off on {ifname} in {describe(netns)}: {error.strerror}"
+            ) from error
+
+
+def isolate_host_port(ifname: str) -> None:
+    """Keep a lab port in the host namespace from speaking for the host (ARP, IPv6)."""
+    settings = {
+        f"/proc/sys/net/ipv4/conf/{ifname}/arp_ignore": "8",
+        f"/proc/sys/net/ipv4/conf/{ifname}/arp_announce": "2",
+        f"/proc/sys/net/ipv6/conf/{ifname}/disable_ipv6": "1",
+    }
+    for path, value in settings.items():
+        try:
+            with open(path, "w") as knob:
+                knob.write(value)
+        except FileNotFoundError:
+            if "/ipv6/" in path:
+                continue  # a host without IPv6 has nothing to disable
+            raise LinkFailed(f"host port {ifname} vanished while it was being set up") from None
+        except OSError as error:
+            raise LinkFailed(f"cannot write {path}: {error.strerror}") from error

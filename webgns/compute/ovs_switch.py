@@ -1,0 +1,141 @@
+"""Open vSwitch switches: one OVS bridge per `ovs` node, driven through `ovs-vsctl`.
+
+Division of labour: this module owns OVS bridges and their ports in the host's ovs-vswitchd;
+`links` makes the veth pair whose host-namespace end becomes a port here, and `offloads`
+prepares that end first. Bridges carry the project and node ids in `external_ids`, which is how
+`observe` and `remove_project` find them again after a worker restart.
+
+The kernel datapath is used when the openvswitch module is loaded; otherwise (this CI kernel)
+the bridge uses the userspace datapath (`datapath_type=netdev`). `ovs-vsctl` is OVS's own
+interface to its database: every command is idempotent (`--may-exist`, `--if-exists`) and has a
+timeout, and a refusal raises `OvsCommandFailed` with OVS's own words.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+from webgns.compute.errors import OvsCommandFailed, OvsUnavailable
+from webgns.compute.labels import OVS_LINK_KEY, OVS_NAME_KEY, OVS_NODE_KEY, OVS_PROJECT_KEY
+
+VSCTL_TIMEOUT_SECONDS = 10
+DB_SOCKET = "/var/run/openvswitch/db.sock"
+
+
+@dataclass(frozen=True)
+class OvsBridge:
+    name: str
+    project_id: str
+    node_id: str
+    ports: tuple[str, ...] = ()
+
+
+def kernel_datapath_available() -> bool:
+    return os.path.isdir("/sys/module/openvswitch")
+
+
+def datapath_type() -> str:
+    return "system" if kernel_datapath_available() else "netdev"
+
+
+def vsctl(*args: str) -> str:
+    """Run one ovs-vsctl transaction; its stdout, or OvsCommandFailed/OvsUnavailable."""
+    if shutil.which("ovs-vsctl") is None:
+        raise OvsUnavailable("Open vSwitch is not installed on this host (package openvswitch-switch)")
+    if not os.path.exists(DB_SOCKET):
+        raise OvsUnavailable("Open vSwitch is not running on this host: start it with scripts/start-ovs.sh")
+    command = ["ovs-vsctl", f"--timeout={VSCTL_TIMEOUT_SECONDS}", *args]
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=VSCTL_TIMEOUT_SECONDS + 5, check=False
+        )
+    except subprocess.TimeoutExpired as error:
+        raise OvsUnavailable(
+            f"Open vSwitch did not answer within {VSCTL_TIMEOUT_SECONDS} s (is ovs-vswitchd running?)"
+        ) from error
+    if done.returncode != 0:
+        said = done.stderr.strip().removeprefix("ovs-vsctl: ")
+        if "database connection failed" in said or "Connection refused" in said:
+            raise OvsUnavailable(
+                "Open vSwitch is not running on this host: start it with scripts/start-ovs.sh"
+            )
+        raise OvsCommandFailed(f"Open vSwitch refused `{' '.join(args[:4])}...`: {said}")
+    return done.stdout
+
+
+def ensure_bridge(name: str, project_id: str, node_id: str, node_name: str, controller: str = "") -> None:
+    """The bridge exists with our labels and the requested controller (or standalone)."""
+    args = [
+        "--may-exist", "add-br", name,
+        "--", "set", "Bridge", name, f"datapath_type={datapath_type()}",
+        f"external_ids:{OVS_PROJECT_KEY}={project_id}",
+        f"external_ids:{OVS_NODE_KEY}={node_id}",
+        f'external_ids:{OVS_NAME_KEY}="{_quoted(node_name)}"',
+    ]  # fmt: skip
+    if controller:
+        # secure: when the controller is unreachable the switch forwards nothing on its own,
+        # which is what an SDN lab expects; standalone would hide a broken controller.
+        args += ["--", "set-controller", name, controller, "--", "set-fail-mode", name, "secure"]
+    else:
+        args += ["--", "del-controller", name, "--", "set-fail-mode", name, "standalone"]
+    vsctl(*args)
+
+
+def bridge_exists(name: str) -> bool:
+    try:
+        vsctl("br-exists", name)
+    except OvsCommandFailed:
+        return False
+    return True
+
+
+def delete_bridge(name: str) -> list[str]:
+    """Remove the bridge; returns the ports it had (their host interfaces are the caller's)."""
+    ports = list_ports(name)
+    vsctl("--if-exists", "del-br", name)
+    return ports
+
+
+def list_ports(bridge: str) -> list[str]:
+    try:
+        return vsctl("list-ports", bridge).split()
+    except OvsCommandFailed:
+        return []  # no such bridge
+
+
+def add_port(bridge: str, port: str, link_id: str) -> None:
+    vsctl(
+        "--may-exist", "add-port", bridge, port,
+        "--", "set", "Port", port, f"external_ids:{OVS_LINK_KEY}={link_id}",
+    )  # fmt: skip
+
+
+def delete_port(bridge: str, port: str) -> None:
+    vsctl("--if-exists", "del-port", bridge, port)
+
+
+def find_bridges(project_id: str | None = None) -> list[OvsBridge]:
+    """Every bridge this engine made (optionally of one project), from its external_ids."""
+    selection = (
+        ["find", "Bridge", f"external_ids:{OVS_PROJECT_KEY}={project_id}"]
+        if project_id
+        else ["list", "Bridge"]
+    )
+    listing = json.loads(vsctl("--format=json", "--columns=name,external_ids", *selection))
+    bridges = []
+    for name, external_ids in listing["data"]:
+        labels = dict(external_ids[1])
+        if OVS_PROJECT_KEY not in labels:
+            continue
+        bridges.append(
+            OvsBridge(name=name, project_id=labels[OVS_PROJECT_KEY], node_id=labels.get(OVS_NODE_KEY, ""))
+        )
+    return bridges
+
+
+def _quoted(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')

@@ -1,0 +1,139 @@
+"""What the engine is asked to build (specs) and what it reports back (states).
+
+These dataclasses are the whole contract between the database side (tasks) and the engine:
+tasks translate model rows into specs, the engine never sees a model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+
+# Node kinds: a container that runs what its image says, or a switch.
+DOCKER = "docker"
+BRIDGE = "bridge"  # Linux bridge inside the switch node's own namespace
+OVS = "ovs"  # Open vSwitch bridge (kernel datapath where the module exists, netdev otherwise)
+NODE_KINDS = (DOCKER, BRIDGE, OVS)
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    id: str
+    project_id: str
+    name: str
+    kind: str = DOCKER
+    image: str = ""
+    ports: tuple[str, ...] = ("eth0",)
+    start_command: str = ""
+    environment: Mapping[str, str] = field(default_factory=dict)
+    cpus: float | None = None
+    memory_mb: int | None = None
+    # Shell lines run inside the node after its links are up.
+    startup: tuple[str, ...] = ()
+    # OVS only: "tcp:10.0.0.1:6653" style target; empty means standalone learning switch.
+    openflow_controller: str = ""
+    # Most processes the node may run at once (fork bombs stay inside); None = the engine's default.
+    pids_limit: int | None = None
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    node_id: str
+    port: str
+
+
+@dataclass(frozen=True)
+class Impairment:
+    """Shaping for one direction of a link; zero/None means "not set"."""
+
+    delay_ms: float = 0
+    jitter_ms: float = 0
+    loss_pct: float = 0
+    corrupt_pct: float = 0
+    duplicate_pct: float = 0
+    reorder_pct: float = 0
+    rate_kbps: int | None = None
+
+    NETEM_FIELDS = ("delay_ms", "jitter_ms", "loss_pct", "corrupt_pct", "duplicate_pct", "reorder_pct")
+
+    @property
+    def needs_netem(self) -> bool:
+        return any(getattr(self, name) for name in self.NETEM_FIELDS)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.needs_netem and not self.rate_kbps
+
+    @classmethod
+    def from_dict(cls, values: Mapping[str, float | int | None] | None) -> Impairment:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in (values or {}).items() if k in known and v is not None})
+
+
+@dataclass(frozen=True)
+class LinkSpec:
+    id: str
+    project_id: str
+    a: Endpoint
+    b: Endpoint
+    a_to_b: Impairment = Impairment()  # applied on the egress of a's end
+    b_to_a: Impairment = Impairment()  # applied on the egress of b's end
+
+
+# Node statuses, as the API names them.
+STOPPED = "stopped"
+STARTING = "starting"
+STARTED = "started"
+STOPPING = "stopping"
+ERROR = "error"
+
+
+@dataclass
+class NodeState:
+    status: str
+    error: str = ""
+    pid: int | None = None
+    container_id: str = ""
+
+
+# Link statuses.
+LINK_UP = "up"
+LINK_DOWN = "down"
+LINK_ERROR = "error"
+
+
+@dataclass
+class LinkState:
+    status: str
+    error: str = ""
+
+
+@dataclass
+class ExecResult:
+    exit_code: int
+    output: str
+    truncated: bool = False
+    timed_out: bool = False
+
+
+@dataclass
+class ObservedNode:
+    """A node found on the host by its labels, whatever the database says."""
+
+    node_id: str
+    project_id: str
+    kind: str
+    running: bool
+    container_id: str = ""
+
+
+@dataclass
+class HostCapabilities:
+    docker: bool = False
+    netem: bool = False
+    tbf: bool = False
+    htb: bool = False
+    ovs: bool = False
+    ovs_kernel_datapath: bool = False
+    # Human-readable reasons for each missing capability, shown by the API and the UI.
+    reasons: dict[str, str] = field(default_factory=dict)

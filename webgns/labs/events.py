@@ -1,0 +1,53 @@
+"""Project events: numbered per project in Redis and sent to the project's channel-layer group.
+
+Both the web tier (a node added through the API) and workers (a node started) publish here; the
+events consumer (`webgns.live`) forwards them to browsers. `seq` comes from one Redis counter
+per project, so every process agrees; a short lock keeps numbering and sending in one order.
+"""
+
+import logging
+from functools import cache
+
+import redis
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import transaction
+
+log = logging.getLogger(__name__)
+
+
+def group_name(project_id: object) -> str:
+    return f"project.{project_id}"
+
+
+@cache
+def _redis() -> redis.Redis:
+    return redis.Redis.from_url(settings.REDIS_URL)
+
+
+def _seq_key(project_id: object) -> str:
+    return f"webgns:seq:{project_id}"
+
+
+def current_seq(project_id: object) -> int:
+    return int(_redis().get(_seq_key(project_id)) or 0)
+
+
+def publish_now(project_id: object, event_type: str, **payload: object) -> int:
+    """Number and send one event; returns its seq. Failures are logged, never raised:
+    the database is the truth and a client that misses an event resyncs."""
+    try:
+        with _redis().lock(f"webgns:seqlock:{project_id}", timeout=5, blocking_timeout=5):
+            seq = _redis().incr(_seq_key(project_id))
+            message = {"type": "project.event", "event": {"type": event_type, "seq": seq, **payload}}
+            async_to_sync(get_channel_layer().group_send)(group_name(project_id), message)
+        return seq
+    except Exception:  # a lost event costs a resync; a failed request would cost the change
+        log.exception("could not publish %s for project %s", event_type, project_id)
+        return -1
+
+
+def publish(project_id: object, event_type: str, **payload: object) -> None:
+    """Publish once the surrounding transaction commits, so no event names uncommitted state."""
+    transaction.on_commit(lambda: publish_now(project_id, event_type, **payload))

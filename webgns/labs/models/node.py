@@ -1,0 +1,50 @@
+"""Nodes: one per container or switch, with desired settings and the status a worker observed.
+
+Ports are not rows: a node has `adapters` ports named eth0..eth{n-1}, and a link names the
+port it uses. That keeps "which ports exist" derivable and never out of step.
+"""
+
+import uuid
+
+from django.db import models
+
+from webgns.labs.choices import NodeKind, NodeStatus
+from webgns.labs.validators import validate_name
+
+
+def port_names(adapters: int) -> list[str]:
+    return [f"eth{i}" for i in range(adapters)]
+
+
+class Node(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    project = models.ForeignKey("labs.Project", on_delete=models.CASCADE, related_name="nodes")
+    name = models.CharField(max_length=32, validators=[validate_name])
+    template = models.ForeignKey("labs.Template", on_delete=models.PROTECT, related_name="nodes")
+    kind = models.CharField(max_length=16, choices=NodeKind.choices)
+    x = models.FloatField(default=0)
+    y = models.FloatField(default=0)
+    adapters = models.PositiveSmallIntegerField()
+    environment = models.JSONField(default=dict, blank=True)
+    start_command = models.CharField(max_length=1024, blank=True)
+    startup = models.TextField(blank=True)
+    openflow_controller = models.CharField(max_length=255, blank=True)
+    status = models.CharField(max_length=16, choices=NodeStatus.choices, default=NodeStatus.STOPPED)
+    error = models.TextField(blank=True)
+    compute_host = models.CharField(max_length=64, default="local")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created"]
+        constraints = [models.UniqueConstraint(fields=["project", "name"], name="node_name_unique_in_project")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def port_names(self) -> list[str]:
+        return port_names(self.adapters)
+
+    @property
+    def startup_lines(self) -> list[str]:
+        return [line for line in self.startup.splitlines() if line.strip()]

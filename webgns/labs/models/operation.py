@@ -1,0 +1,35 @@
+"""Operations: asynchronous jobs (start/stop a lab or a node) with progress and outcome."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from webgns.labs.choices import OperationKind, OperationStatus
+
+
+class Operation(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    project = models.ForeignKey("labs.Project", on_delete=models.CASCADE, related_name="operations")
+    kind = models.CharField(max_length=32, choices=OperationKind.choices)
+    target = models.UUIDField(null=True, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=16, choices=OperationStatus.choices, default=OperationStatus.PENDING)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created"]
+
+    def as_event(self) -> dict:
+        return {
+            "id": str(self.id),
+            "kind": self.kind,
+            "done": self.done,
+            "total": self.total,
+            "status": self.status,
+            "error": self.error,
+        }

@@ -1,0 +1,27 @@
+"""Templates: what a node is made from (an image and its defaults, or a switch kind)."""
+
+import uuid
+
+from django.db import models
+
+from webgns.labs.choices import NodeKind
+from webgns.labs.validators import validate_name
+
+
+class Template(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=64, unique=True, validators=[validate_name])
+    kind = models.CharField(max_length=16, choices=NodeKind.choices, default=NodeKind.DOCKER)
+    image = models.CharField(max_length=255, blank=True)
+    adapters = models.PositiveSmallIntegerField(default=1)
+    start_command = models.CharField(max_length=1024, blank=True)
+    environment = models.JSONField(default=dict, blank=True)
+    cpus = models.FloatField(null=True, blank=True)
+    memory_mb = models.PositiveIntegerField(null=True, blank=True)
+    builtin = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,13 @@
+"""The worker process's one LabEngine, created on first use (the Docker client is per process).
+
+Imported lazily so that the web tier, which only enqueues tasks, never loads the engine.
+"""
+
+from functools import cache
+
+
+@cache
+def lab_engine():
+    from webgns.compute.lab import LabEngine
+
+    return LabEngine()

@@ -1,0 +1,85 @@
+"""The Celery tasks that change the host. Each takes ids or specs (JSON), holds the project's lock,
+and delegates to `operations` or straight to the engine."""
+
+from celery import shared_task
+
+from webgns.compute.specs import LINK_DOWN, STARTED, LinkState
+from webgns.labs.models import Link, Node, Operation
+from webgns.tasks import operations
+from webgns.tasks.engine import lab_engine
+from webgns.tasks.locks import project_lock
+from webgns.tasks.specs_from_models import link_spec, link_spec_from_dict, node_spec, node_spec_from_dict
+from webgns.tasks.status import save_link_state
+
+
+@shared_task(name="webgns.tasks.run_operation")
+def run_operation(operation_id: str) -> None:
+    op = Operation.objects.filter(pk=operation_id).first()
+    if op is None or op.finished:  # a redelivered task whose work is done
+        return
+    with project_lock(str(op.project_id)):
+        operations.run(op)
+
+
+def _link_nodes(link: Link) -> dict:
+    return {str(n.id): node_spec(n) for n in Node.objects.filter(pk__in=[link.a_node_id, link.b_node_id])
+            .select_related("template")}
+
+
+@shared_task(name="webgns.tasks.plumb_link")
+def plumb_link(link_id: str) -> None:
+    link = Link.objects.filter(pk=link_id).first()
+    if link is None:
+        return
+    with project_lock(str(link.project_id)):
+        nodes = _link_nodes(link)
+        if all(Node.objects.get(pk=n).status == STARTED for n in nodes):
+            state = lab_engine().plumb_links([link_spec(link)], nodes).get(link_id, LinkState(LINK_DOWN))
+        else:
+            state = LinkState(LINK_DOWN)
+        save_link_state(link_id, state)
+
+
+@shared_task(name="webgns.tasks.apply_impairments")
+def apply_impairments(link_id: str) -> None:
+    link = Link.objects.filter(pk=link_id).first()
+    if link is None:
+        return
+    with project_lock(str(link.project_id)):
+        link.refresh_from_db()
+        if link.status == LINK_DOWN:
+            return  # applied when the link comes up
+        save_link_state(link_id, lab_engine().apply_impairments(link_spec(link), _link_nodes(link)))
+
+
+@shared_task(name="webgns.tasks.remove_link")
+def remove_link(link: dict, nodes: list[dict]) -> None:
+    spec = link_spec_from_dict(link)
+    with project_lock(spec.project_id):
+        lab_engine().remove_link(spec, {n["id"]: node_spec_from_dict(n) for n in nodes})
+
+
+@shared_task(name="webgns.tasks.remove_node")
+def remove_node(node: dict, links: list[dict], neighbours: list[dict]) -> None:
+    spec = node_spec_from_dict(node)
+    nodes = {n["id"]: node_spec_from_dict(n) for n in neighbours}
+    nodes[spec.id] = spec
+    with project_lock(spec.project_id):
+        engine = lab_engine()
+        for link in links:
+            engine.remove_link(link_spec_from_dict(link), nodes)
+        engine.remove_node(spec)
+
+
+@shared_task(name="webgns.tasks.remove_project")
+def remove_project(project_id: str) -> None:
+    with project_lock(project_id):
+        lab_engine().remove_project(project_id)
+
+
+@shared_task(name="webgns.tasks.exec_in_node")
+def exec_in_node(node_id: str, command: str, timeout: float) -> dict:
+    node = Node.objects.select_related("template").get(pk=node_id)
+    result = lab_engine().exec(node_spec(node), command, timeout=timeout)
+    return {"exit_code": result.exit_code, "output": result.output, "truncated": result.truncated,
+            "timed_out": result.timed_out}

@@ -1,0 +1,65 @@
+"""Reconcile: compare what the host really runs (by labels) with the database, and fix the record.
+
+Runs when a worker starts and then periodically (beat). It reports what is true — a container
+killed behind webgns's back shows as `error` with that reason — and removes what belongs to
+projects that no longer exist. It also records what this host can do (netem, OVS...).
+"""
+
+import logging
+from dataclasses import asdict
+
+from celery import shared_task
+from celery.signals import worker_ready
+from django.conf import settings
+
+from webgns.compute.specs import ERROR, STARTED, STARTING, STOPPED, STOPPING
+from webgns.labs.models import ComputeHost, Node, Project
+from webgns.tasks.engine import lab_engine
+from webgns.tasks.status import set_node_status
+
+log = logging.getLogger(__name__)
+
+
+def record_capabilities() -> dict:
+    from webgns.compute.capabilities import detect_capabilities
+
+    caps = asdict(detect_capabilities())
+    ComputeHost.objects.update_or_create(name=settings.WEBGNS_COMPUTE_HOST, defaults={"capabilities": caps})
+    return caps
+
+
+@shared_task(name="webgns.tasks.reconcile.reconcile_host")
+def reconcile_host() -> dict:
+    record_capabilities()
+    engine = lab_engine()
+    observed = engine.observe()
+    fixed = []
+    nodes = Node.objects.filter(compute_host=settings.WEBGNS_COMPUTE_HOST).exclude(status=STOPPED)
+    for node in nodes.only("id", "status", "name"):
+        seen = observed.get(str(node.id))
+        running = bool(seen and seen.running)
+        if node.status in (STARTED, STARTING, STOPPING) and not running:
+            # STARTING/STOPPING with nothing running means a worker died mid-operation.
+            if node.status == STOPPING:
+                set_node_status(str(node.id), STOPPED)
+            else:
+                set_node_status(str(node.id), ERROR, "The node is no longer running on its host "
+                                "(stopped or killed outside webgns). Start it again.")
+            fixed.append(node.name)
+    for node_id, seen in observed.items():
+        if seen.running:
+            node = Node.objects.filter(pk=node_id).exclude(status=STARTED).only("id", "status").first()
+            if node is not None and node.status in (STOPPED, ERROR):
+                set_node_status(node_id, STARTED)
+                fixed.append(node_id)
+    known = {str(p) for p in Project.objects.values_list("id", flat=True)}
+    removed = engine.remove_orphans(known)
+    return {"fixed": fixed, "removed": removed}
+
+
+@worker_ready.connect
+def _on_worker_ready(sender=None, **kwargs) -> None:
+    try:
+        reconcile_host.delay()
+    except Exception:  # the worker must come up even if the broker hiccups
+        log.exception("could not queue the start-up reconcile")

@@ -1,0 +1,66 @@
+"""Translate model rows into the engine's frozen specs, and specs to/from JSON for Celery messages.
+
+Deletions carry their specs in the message: by the time the worker runs, the rows are gone.
+"""
+
+from collections.abc import Iterable
+from dataclasses import asdict
+
+from webgns.compute.specs import Endpoint, Impairment, LinkSpec, NodeSpec
+from webgns.labs.models import Link, Node
+
+
+def node_spec(node: Node) -> NodeSpec:
+    template = node.template
+    return NodeSpec(
+        id=str(node.id),
+        project_id=str(node.project_id),
+        name=node.name,
+        kind=node.kind,
+        image=template.image,
+        ports=tuple(node.port_names),
+        start_command=node.start_command,
+        environment=dict(node.environment),
+        cpus=template.cpus,
+        memory_mb=template.memory_mb,
+        startup=tuple(node.startup_lines),
+        openflow_controller=node.openflow_controller,
+    )
+
+
+def link_spec(link: Link) -> LinkSpec:
+    return LinkSpec(
+        id=str(link.id),
+        project_id=str(link.project_id),
+        a=Endpoint(str(link.a_node_id), link.a_port),
+        b=Endpoint(str(link.b_node_id), link.b_port),
+        a_to_b=Impairment.from_dict(link.impairment.get("a_to_b")),
+        b_to_a=Impairment.from_dict(link.impairment.get("b_to_a")),
+    )
+
+
+def node_spec_dict(node: Node) -> dict:
+    return asdict(node_spec(node))
+
+
+def node_spec_dicts(nodes: Iterable[Node]) -> list[dict]:
+    return [node_spec_dict(n) for n in nodes]
+
+
+def link_spec_dict(link: Link) -> dict:
+    return asdict(link_spec(link))
+
+
+def node_spec_from_dict(data: dict) -> NodeSpec:
+    return NodeSpec(**{**data, "ports": tuple(data["ports"]), "startup": tuple(data["startup"])})
+
+
+def link_spec_from_dict(data: dict) -> LinkSpec:
+    return LinkSpec(
+        id=data["id"],
+        project_id=data["project_id"],
+        a=Endpoint(**data["a"]),
+        b=Endpoint(**data["b"]),
+        a_to_b=Impairment(**data["a_to_b"]),
+        b_to_a=Impairment(**data["b_to_a"]),
+    )
