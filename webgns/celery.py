@@ -6,6 +6,6 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webgns.settings")
 
-app = Celery("webgns")
+# Task modules are named here: they import models, so they load once Django is set up.
+app = Celery("webgns", include=["webgns.tasks.host_tasks", "webgns.tasks.reconcile"])
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["webgns.tasks"], related_name=None, force=True)

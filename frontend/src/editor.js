@@ -63,9 +63,27 @@ class Editor {
     );
     this.bindToolbar();
     this.bindKeys();
+    this.loadProject();
     this.loadTemplates();
     this.loadCapabilities();
     window.webgns = this; // a handle for tests and for debugging from the console
+  }
+
+  /** The project's name before the snapshot arrives, and a clear message when it cannot be opened. */
+  async loadProject() {
+    try {
+      const project = await this.api.get(`/projects/${this.projectId}/`);
+      if (!this.store.project) this.showProjectName(project.name);
+    } catch (error) {
+      this.notices.error(
+        error.status === 404 ? "This project does not exist, or you may not open it." : `The project could not be loaded: ${error.message}`,
+      );
+    }
+  }
+
+  showProjectName(name) {
+    $("project-name").textContent = name;
+    document.title = `${name} · webgns`;
   }
 
   async loadTemplates() {
@@ -96,9 +114,7 @@ class Editor {
 
   onStoreChange(change) {
     if (change.type === "reset" || change.type === "project") {
-      const name = this.store.project?.name || "";
-      $("project-name").textContent = name;
-      document.title = `${name} · webgns`;
+      this.showProjectName(this.store.project?.name || "");
       $("canvas").dataset.ready = "true";
     }
     if (change.type.startsWith("operation")) this.showOperations(change);

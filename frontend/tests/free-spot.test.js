@@ -7,8 +7,8 @@ describe("freeSpot", () => {
   });
 
   it("moves to the nearest free ring spot when the centre is taken", () => {
-    const p = freeSpot({ x: 0, y: 0 }, [{ x: 0, y: 0 }], { step: 100, clearance: 50 });
-    expect(Math.max(Math.abs(p.x), Math.abs(p.y))).toBe(100);
+    expect(freeSpot({ x: 0, y: 0 }, [{ x: 0, y: 0 }], { step: 100, clearance: 50 })).toEqual({ x: 100, y: 0 });
+    expect(freeSpot({ x: 0, y: 0 }, [{ x: 0, y: 0 }, { x: 100, y: 0 }], { step: 100, clearance: 50 })).toEqual({ x: 0, y: 100 });
   });
 
   it("never returns a spot closer than the clearance to a node", () => {

@@ -42,6 +42,7 @@ from webgns.compute.specs import (
     ExecResult,
     Impairment,
     LinkSpec,
+    LinkState,
     NodeSpec,
     NodeState,
     ObservedNode,
@@ -119,14 +120,14 @@ class LabEngine:
     def stop_node(self, node: NodeSpec) -> NodeState:
         """Stop the node, keeping its container (and filesystem); its links vanish with its namespace."""
         if node.kind == OVS:
-            self._delete_ovs_bridge(ovs_bridge_name(node))
+            ovs_switch.delete_bridge(ovs_bridge_name(node))
             return NodeState(status=STOPPED)
         return self.nodes.stop(node)
 
     def remove_node(self, node: NodeSpec) -> None:
         """The node's container (or OVS bridge and its host ports) is gone. Idempotent."""
         if node.kind == OVS:
-            self._delete_ovs_bridge(ovs_bridge_name(node))
+            ovs_switch.delete_bridge(ovs_bridge_name(node))
             return
         self.nodes.remove(node)
 
@@ -220,7 +221,9 @@ class LabEngine:
     ) -> ExecResult:
         """Run `sh -c command` in the node; output capped, killed on timeout."""
         if node.kind == OVS:
-            raise ExecFailed(f"{node.name} is an Open vSwitch bridge on the host; it has no shell to run commands in")
+            raise ExecFailed(
+                f"{node.name} is an Open vSwitch bridge on the host; it has no shell to run commands in"
+            )
         state = self.nodes.state(node)
         if state.status != STARTED:
             raise NodeNotRunning(f"node {node.name} is not running")
@@ -252,16 +255,6 @@ class LabEngine:
         """
         return observe.remove_orphans(self.nodes, known_project_ids, only)
 
-    def _delete_ovs_bridge(self, bridge: str) -> None:
-        ports = ovs_switch.delete_bridge(bridge)
-        with NetlinkSessions() as sessions:
-            ipr = sessions.get(None)
-            for port in ports:
-                try:
-                    ipr.link("del", ifname=port)
-                except NetlinkError:
-                    pass  # gone already: its peer's namespace took it along
-
 
 class _Placement:
     """Resolves each link endpoint to a namespace and interface, once per node per call."""
@@ -279,7 +272,9 @@ class _Placement:
         if node is None:
             raise EngineError(f"link {link.id} refers to node {endpoint.node_id}, which is not in the lab")
         if endpoint.port not in node.ports:
-            raise PortUnknown(f"node {node.name} has no port {endpoint.port} (it has {', '.join(node.ports)})")
+            raise PortUnknown(
+                f"node {node.name} has no port {endpoint.port} (it has {', '.join(node.ports)})"
+            )
         if node.kind == OVS:
             if not self._ovs_running(node):
                 raise _NodeDown(f"switch {node.name} is not running")
@@ -314,7 +309,3 @@ def _impair(a: _PlacedEnd, b: _PlacedEnd, fresh: bool) -> LinkState:
         except Exception as error:  # the impairment module's own exceptions carry the user's reason
             return LinkState(status=LINK_ERROR, error=f"the link is up but its impairment failed: {error}")
     return LinkState(status=LINK_UP)
-
-
-# LinkState is imported late to keep the public names of this module in one place above.
-from webgns.compute.specs import LinkState  # noqa: E402

@@ -13,14 +13,18 @@ timeout, and a refusal raises `OvsCommandFailed` with OVS's own words.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 from dataclasses import dataclass
 
+from pyroute2 import NetlinkError
+
 from webgns.compute.errors import OvsCommandFailed, OvsUnavailable
 from webgns.compute.labels import OVS_LINK_KEY, OVS_NAME_KEY, OVS_NODE_KEY, OVS_PROJECT_KEY
+from webgns.compute.namespaces import open_iproute
 
 VSCTL_TIMEOUT_SECONDS = 10
 DB_SOCKET = "/var/run/openvswitch/db.sock"
@@ -31,7 +35,6 @@ class OvsBridge:
     name: str
     project_id: str
     node_id: str
-    ports: tuple[str, ...] = ()
 
 
 def kernel_datapath_available() -> bool:
@@ -94,9 +97,18 @@ def bridge_exists(name: str) -> bool:
 
 
 def delete_bridge(name: str) -> list[str]:
-    """Remove the bridge; returns the ports it had (their host interfaces are the caller's)."""
+    """Remove the bridge and the host-namespace interfaces of its ports; returns those ports.
+
+    The ports are veth ends whose peers sit in nodes; deleting them also takes the peers away,
+    so a stopped OVS switch leaves no half-link behind.
+    """
     ports = list_ports(name)
     vsctl("--if-exists", "del-br", name)
+    if ports:
+        with open_iproute(None) as ipr:
+            for port in ports:
+                with contextlib.suppress(NetlinkError):  # already gone with its peer's namespace
+                    ipr.link("del", ifname=port)
     return ports
 
 

@@ -11,7 +11,16 @@ from concurrent.futures import ThreadPoolExecutor
 
 from django.db.models import Q
 
-from webgns.compute.specs import LINK_DOWN, STARTED, STARTING, STOPPED, STOPPING, LinkState, NodeSpec, NodeState
+from webgns.compute.specs import (
+    LINK_DOWN,
+    STARTED,
+    STARTING,
+    STOPPED,
+    STOPPING,
+    LinkState,
+    NodeSpec,
+    NodeState,
+)
 from webgns.labs.choices import OperationKind, OperationStatus
 from webgns.labs.models import Link, Node, Operation
 from webgns.tasks.engine import lab_engine

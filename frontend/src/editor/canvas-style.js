@@ -11,7 +11,6 @@ export function canvasStyle() {
     {
       selector: "node",
       style: {
-        label: "data(label)",
         shape: "round-rectangle",
         width: 40,
         height: 40,
@@ -34,8 +33,6 @@ export function canvasStyle() {
         width: 2,
         "line-color": "#80868b",
         "curve-style": "bezier",
-        "source-label": "data(sourceLabel)",
-        "target-label": "data(targetLabel)",
         "source-text-offset": 26,
         "target-text-offset": 26,
         "font-size": 9,
@@ -46,6 +43,9 @@ export function canvasStyle() {
         "text-background-padding": 1,
       },
     },
+    // Mappings only where the data exists: edgehandles' temporary elements have none.
+    { selector: "node[label]", style: { label: "data(label)" } },
+    { selector: "edge[sourceLabel]", style: { "source-label": "data(sourceLabel)", "target-label": "data(targetLabel)" } },
     { selector: 'edge[status = "up"]', style: { "line-color": "#5f9e6e" } },
     { selector: 'edge[status = "error"]', style: { "line-color": STATUS_COLOURS.error } },
     { selector: 'edge[impaired = "yes"]', style: { "line-style": "dashed", "line-dash-pattern": [6, 3], width: 3 } },

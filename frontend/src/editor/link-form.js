@@ -117,10 +117,9 @@ export class LinkForm {
       for (const [key, input] of Object.entries(this.inputs)) if (input.value !== values[key]) input.value = values[key];
     }
     const status = link.status || "down";
-    this.statusLine.replaceChildren(
-      h("span", { className: `status-text link-${status}`, "data-status": status }, `status: ${status}`),
-      link.error ? h("div", { className: "node-error", role: "alert" }, link.error) : null,
-    );
+    const parts = [h("span", { className: `status-text link-${status}`, "data-status": status }, `status: ${status}`)];
+    if (link.error) parts.push(h("div", { className: "node-error", role: "alert" }, link.error));
+    this.statusLine.replaceChildren(...parts);
   }
 
   clearErrors() {

@@ -59,11 +59,14 @@ export class NodePanel {
     if (!node) return this.render();
     if (document.activeElement !== this.nameInput && this.nameInput.value !== node.name) this.nameInput.value = node.name;
     const status = node.status || "stopped";
-    this.statusLine.replaceChildren(
+    const parts = [
       h("span", { className: "status-dot", style: { background: STATUS_COLOURS[status] || STATUS_COLOURS.stopped } }),
       h("span", { className: `status-text status-${status}`, "data-status": status }, status),
-      status === "error" ? h("div", { className: "node-error", role: "alert" }, node.error || "the node failed without a reason") : null,
-    );
+    ];
+    if (status === "error") {
+      parts.push(h("div", { className: "node-error", role: "alert" }, node.error || "the node failed without a reason"));
+    }
+    this.statusLine.replaceChildren(...parts);
     const links = this.store.linksOf(node.id);
     this.portList.replaceChildren(
       ...(node.ports || []).map((port) => {

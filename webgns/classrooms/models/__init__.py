@@ -1,0 +1,9 @@
+"""The classroom domain's models, one concept per module."""
+
+from webgns.classrooms.models.assignment import Assignment
+from webgns.classrooms.models.audit_event import AuditEvent
+from webgns.classrooms.models.course import Course
+from webgns.classrooms.models.enrollment import Enrollment
+from webgns.classrooms.models.student_copy import StudentCopy
+
+__all__ = ["Assignment", "AuditEvent", "Course", "Enrollment", "StudentCopy"]

@@ -1,0 +1,24 @@
+"""Assignments: a teacher's project published to a course; each student works on a private copy.
+
+The source project stays owned by the teacher: students never see it, only their copy of it.
+"""
+
+import uuid
+
+from django.db import models
+
+
+class Assignment(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    course = models.ForeignKey("classrooms.Course", on_delete=models.CASCADE, related_name="assignments")
+    # PROTECT: deleting the original would leave nothing to reset students' copies to.
+    source = models.ForeignKey("labs.Project", on_delete=models.PROTECT, related_name="assignments")
+    title = models.CharField(max_length=100)
+    published = models.BooleanField(default=False)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created"]
+
+    def __str__(self) -> str:
+        return self.title
