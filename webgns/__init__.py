@@ -1,8 +1,5 @@
 """webgns: network labs in the browser.
 
-The Celery app is imported here so that `shared_task` binds to it whenever Django starts.
+Deliberately empty: the engine (`webgns.compute`) must import without Celery or Django, so the
+Celery app is loaded by the labs app's `ready()` instead.
 """
-
-from webgns.celery import app as celery_app
-
-__all__ = ["celery_app"]

@@ -7,7 +7,6 @@
  * redraws from the store. Errors are shown beside what caused them (forms) or in the notice bar (gestures).
  */
 
-import "@xterm/xterm/css/xterm.css";
 import "./styles/base.css";
 import "./styles/editor.css";
 
@@ -69,11 +68,23 @@ class Editor {
     window.webgns = this; // a handle for tests and for debugging from the console
   }
 
-  /** The project's name before the snapshot arrives, and a clear message when it cannot be opened. */
+  /**
+   * The project's name before the snapshot arrives, and a clear message when it cannot be opened. When the
+   * events socket has brought no snapshot after a few seconds, the lab is read through REST so the editor
+   * still works (without live updates) while the socket retries.
+   */
   async loadProject() {
     try {
       const project = await this.api.get(`/projects/${this.projectId}/`);
       if (!this.store.project) this.showProjectName(project.name);
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      if (this.store.awaitingSnapshot) {
+        const [nodes, links] = await Promise.all([
+          this.api.list(`/projects/${this.projectId}/nodes/`),
+          this.api.list(`/projects/${this.projectId}/links/`),
+        ]);
+        this.store.loadWithoutSnapshot(project, nodes, links);
+      }
     } catch (error) {
       this.notices.error(
         error.status === 404 ? "This project does not exist, or you may not open it." : `The project could not be loaded: ${error.message}`,

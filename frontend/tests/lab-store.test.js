@@ -96,4 +96,16 @@ describe("LabStore", () => {
     expect(store.nodes.get("n1")).toMatchObject({ x: 50, y: 60, name: "n1" });
     expect(store.seq).toBe(9);
   });
+
+  it("takes a REST copy while no snapshot has come, and lets the snapshot replace it", () => {
+    const store = new LabStore();
+    expect(store.loadWithoutSnapshot({ id: "p", name: "lab" }, [node("old")], [])).toBe(true);
+    expect(store.nodes.has("old")).toBe(true);
+    expect(store.applyEvent({ type: "node.created", seq: 1, node: node("x") })).toBe(WAITING);
+    store.applyEvent(snapshot(3, [node("new")]));
+    expect([...store.nodes.keys()]).toEqual(["new"]);
+    // Once live, a late REST copy must not overwrite newer state.
+    expect(store.loadWithoutSnapshot({ id: "p" }, [], [])).toBe(false);
+    expect(store.nodes.has("new")).toBe(true);
+  });
 });

@@ -19,6 +19,7 @@ from webgns.compute.lab import LabEngine
 from webgns.compute.specs import BRIDGE, DOCKER, OVS, STARTED, Endpoint, Impairment, LinkSpec, NodeSpec
 
 IMAGE = "webgns/busybox:latest"
+NO_IMPAIRMENT = Impairment()
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -44,9 +45,7 @@ def engine(docker_client: docker.DockerClient) -> LabEngine:
 @pytest.fixture(scope="session")
 def ovs_running() -> None:
     """Open vSwitch daemons up (scripts/start-ovs.sh is idempotent), or the test is skipped."""
-    done = subprocess.run(
-        [str(REPO / "scripts/start-ovs.sh")], capture_output=True, text=True, timeout=60, check=False
-    )
+    done = subprocess.run([str(REPO / "scripts/start-ovs.sh")], capture_output=True, text=True, timeout=60, check=False)
     if done.returncode != 0:
         pytest.skip(f"needs Open vSwitch: scripts/start-ovs.sh failed: {done.stderr.strip()}")
 
@@ -61,12 +60,12 @@ class LabBuilder:
         self.links: dict[str, LinkSpec] = {}
 
     def node(self, name: str, kind: str = DOCKER, ports: int = 1, **fields: object) -> NodeSpec:
+        fields.setdefault("image", "" if kind == OVS else IMAGE)
         spec = NodeSpec(
             id=str(uuid.uuid4()),
             project_id=self.project_id,
             name=name,
             kind=kind,
-            image="" if kind == OVS else IMAGE,
             ports=tuple(f"eth{i}" for i in range(ports)),
             **fields,
         )
@@ -76,9 +75,7 @@ class LabBuilder:
     def switch(self, name: str, kind: str = BRIDGE, ports: int = 8) -> NodeSpec:
         return self.node(name, kind=kind, ports=ports)
 
-    def link(
-        self, a: NodeSpec, port_a: str, b: NodeSpec, port_b: str, a_to_b: Impairment = Impairment()
-    ) -> LinkSpec:
+    def link(self, a: NodeSpec, port_a: str, b: NodeSpec, port_b: str, a_to_b: Impairment = NO_IMPAIRMENT) -> LinkSpec:
         spec = LinkSpec(
             id=str(uuid.uuid4()),
             project_id=self.project_id,

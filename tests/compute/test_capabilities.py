@@ -68,13 +68,18 @@ def test_this_machine_has_tbf_but_not_netem(kernel_takes):
 @pytest.mark.integration
 def test_docker_and_ovs_match_their_own_tools():
     found = detect_capabilities()
-    docker_ok = shutil.which("docker") is not None and subprocess.run(
-        ["docker", "info"], capture_output=True, timeout=20
-    ).returncode == 0
+    docker_ok = (
+        shutil.which("docker") is not None
+        and subprocess.run(["docker", "info"], capture_output=True, timeout=20).returncode == 0
+    )
     assert found.docker == docker_ok, found.reasons.get("docker")
-    vswitchd_ok = shutil.which("ovs-appctl") is not None and subprocess.run(
-        ["ovs-appctl", "--timeout=5", "-t", "ovs-vswitchd", "version"], capture_output=True, timeout=10
-    ).returncode == 0
+    vswitchd_ok = (
+        shutil.which("ovs-appctl") is not None
+        and subprocess.run(
+            ["ovs-appctl", "--timeout=5", "-t", "ovs-vswitchd", "version"], capture_output=True, timeout=10
+        ).returncode
+        == 0
+    )
     assert found.ovs == vswitchd_ok, found.reasons.get("ovs")
     if os.path.isdir("/sys/module/openvswitch"):
         assert found.ovs_kernel_datapath

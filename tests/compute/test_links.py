@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from webgns.compute.labels import link_alias
@@ -9,6 +11,13 @@ from webgns.compute.namespaces import find_interface, netns_path, open_iproute
 from webgns.compute.specs import LINK_DOWN, LINK_ERROR, LINK_UP
 
 pytestmark = pytest.mark.integration
+
+
+def wait_for(predicate, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"timed out after {timeout} s waiting for {what}"
+        time.sleep(0.05)
 
 
 def _alias_of(lab, node, port):
@@ -92,9 +101,10 @@ def test_stopped_then_started_node_gets_its_links_back(lab):
     lab.plumb()
     lab.address(b, "10.16.0.2/24")
     lab.engine.stop_node(a)
-    # The namespace went with the container's process; so did the pair, on both sides.
+    # The namespace goes with the container's process (the kernel tears it down a moment
+    # later, asynchronously); so does the pair, on both sides.
     assert lab.engine.plumb_links([link], lab.nodes)[link.id].status == LINK_DOWN
-    assert _alias_of(lab, b, "eth0") is None
+    wait_for(lambda: _alias_of(lab, b, "eth0") is None, timeout=10, what="b's end of the pair to vanish")
     lab.start(a)
     lab.plumb()
     # Both ports are new interfaces: addresses on them are the nodes' startup lines' job.

@@ -21,6 +21,8 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
+from pyroute2 import IPRoute
+
 from webgns.compute.capabilities import detect_capabilities, forget_capabilities
 from webgns.compute.impairments import apply_impairment, read_impairment
 from webgns.compute.specs import Impairment
@@ -36,8 +38,13 @@ FIELD_CASES: dict[str, dict] = {
     "reorder": {"delay_ms": 10, "reorder_pct": 25},
     "rate_with_netem": {"delay_ms": 10, "rate_kbps": 2000},
     "everything": {
-        "delay_ms": 30, "jitter_ms": 3, "loss_pct": 1.5, "corrupt_pct": 0.5,
-        "duplicate_pct": 2, "reorder_pct": 10, "rate_kbps": 8000,
+        "delay_ms": 30,
+        "jitter_ms": 3,
+        "loss_pct": 1.5,
+        "corrupt_pct": 0.5,
+        "duplicate_pct": 2,
+        "reorder_pct": 10,
+        "rate_kbps": 8000,
     },  # fmt: skip
     "delay_only_after_everything": {"delay_ms": 20},
     "rate_only": {"rate_kbps": 3000},
@@ -111,7 +118,25 @@ def check_fields() -> dict:
         apply_impairment(pair.path_a, "va", Impairment.from_dict(values))
         apply_impairment(pair.path_a, "va", Impairment.from_dict(values))  # idempotent
         steps.append({"asked": values, "report": read_impairment(pair.path_a, "va")})
-    return {"cases": reports, "transitions": steps, "peer_end": read_impairment(pair.path_b, "vb")}
+    return {
+        "cases": reports,
+        "transitions": steps,
+        "peer_end": read_impairment(pair.path_b, "vb"),
+        "plain_pyroute2_change": plain_pyroute2_change(pair),
+    }
+
+
+def plain_pyroute2_change(pair: Pair) -> dict:
+    """The trap impairments.py avoids: pyroute2's tc() omits zero-valued netem attributes, and
+    netem's change keeps the old corruption when its attribute is absent."""
+    apply_impairment(pair.path_a, "va", Impairment())
+    with IPRoute(netns=pair.path_a, flags=0) as ipr:
+        index = ipr.link_lookup(ifname="va")[0]
+        ipr.tc("replace", "netem", index, handle="1:", delay=10_000, prob_corrupt=5)
+        ipr.tc("replace", "netem", index, handle="1:", delay=20_000)
+    report = read_impairment(pair.path_a, "va")
+    apply_impairment(pair.path_a, "va", Impairment())
+    return report
 
 
 def check_delay_raises_rtt() -> dict:

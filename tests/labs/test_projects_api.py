@@ -56,3 +56,17 @@ def test_openapi_schema(api):
     paths = response.json()["paths"]
     assert "/api/projects/{project_pk}/links/{id}/" in paths
     assert "/api/projects/{id}/start/" in paths
+
+
+def test_openapi_schema_validates(tmp_path):
+    from django.core.management import call_command
+
+    # --fail-on-warn: an unresolvable field or path parameter fails the build, not just the docs.
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml"))
+    assert "/api/projects/{project_pk}/nodes/{id}/exec/" in (tmp_path / "schema.yml").read_text()
+
+
+def test_docs_page_needs_no_cdn(api):
+    page = api.get("/api/docs/")
+    assert page.status_code == 200
+    assert b"cdn" not in page.content.lower() and b"swagger-ui" in page.content

@@ -145,8 +145,10 @@ def _ovs_answering() -> tuple[bool, str]:
             return False, f"{daemon} does not answer; ovs switches cannot start"
         if done.returncode != 0:
             detail = (done.stderr or done.stdout).strip().splitlines()
-            return False, f"{daemon} is not running ({detail[-1] if detail else 'no answer'}); " \
-                "ovs switches cannot start"
+            return (
+                False,
+                f"{daemon} is not running ({detail[-1] if detail else 'no answer'}); ovs switches cannot start",
+            )
     return True, ""
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import docker
@@ -22,6 +23,7 @@ from docker.errors import APIError, ImageNotFound, NotFound
 
 from webgns.compute.errors import ImageUnavailable, NodeFailed, NodeNotRunning
 from webgns.compute.labels import NODE_LABEL, PROJECT_LABEL, container_labels, container_name
+from webgns.compute.namespaces import netns_path
 from webgns.compute.specs import BRIDGE, ERROR, STARTED, STOPPED, NodeSpec, NodeState
 
 DEFAULT_SWITCH_IMAGE = "webgns/busybox:latest"
@@ -60,6 +62,8 @@ class DockerNodes:
         self.api = client.api
         self._image_configs: dict[str, dict[str, Any]] = {}
         self._image_lock = threading.Lock()
+        # node id -> (pid, its start time): lets `running_netns` skip a Docker round trip.
+        self._pids: dict[str, tuple[int, str]] = {}
 
     # -- finding -------------------------------------------------------------------------------
 
@@ -88,29 +92,32 @@ class DockerNodes:
 
     # -- lifecycle -----------------------------------------------------------------------------
 
-    def ensure_running(self, node: NodeSpec, known: Mapping[str, Any] | None = None) -> NodeState:
+    def ensure_running(self, node: NodeSpec, known: Mapping[str, Any] | None = None, listed: bool = False) -> NodeState:
         """Create the container if missing, start it if stopped; returns the running state.
 
-        `known` is the container summary from `project_containers`, when the caller has it, which
-        saves a lookup per node during a lab start.
+        `known` is the node's container summary from `project_containers`; `listed=True` says
+        that listing was done and `known` is None because there is no container. Both save
+        Docker round trips per node during a lab start, where they count.
         """
         container_id = known["Id"] if known else None
-        if container_id is None:
+        status = known.get("State") if known else None
+        if container_id is None and not listed:
             found = self.find(node)
-            container_id = found["Id"] if found else None
+            if found is not None:
+                container_id, status = found["Id"], found["State"]["Status"]
         if container_id is None:
-            container_id = self._create(node)
+            container_id, status = self._create(node), "created"
         try:
-            info = self.api.inspect_container(container_id)
-            status = info["State"]["Status"]
             if status == "paused":
                 self.api.unpause(container_id)
             elif status != "running":
                 self.api.start(container_id)
             info = self.api.inspect_container(container_id)
+        except NotFound as error:
+            raise NodeFailed(f"{container_name(node)} was removed while it was being started") from error
         except APIError as error:
             raise NodeFailed(f"Docker could not start {container_name(node)}: {_explain(error)}") from error
-        state = _state_of(info)
+        state = self._remember(node, _state_of(info))
         if state.status != STARTED:
             raise NodeFailed(
                 f"{container_name(node)} exited right after it started (exit code "
@@ -127,9 +134,7 @@ class DockerNodes:
         except NotFound:
             return NodeState(status=STOPPED)
         except APIError as error:
-            raise NodeFailed(
-                f"Docker could not stop {found['Name'].lstrip('/')}: {_explain(error)}"
-            ) from error
+            raise NodeFailed(f"Docker could not stop {found['Name'].lstrip('/')}: {_explain(error)}") from error
         return NodeState(status=STOPPED, container_id=found["Id"])
 
     def remove(self, node: NodeSpec) -> None:
@@ -145,15 +150,35 @@ class DockerNodes:
         except APIError as error:
             if error.response is not None and error.response.status_code == 409:
                 return  # removal already in progress
-            raise NodeFailed(
-                f"Docker could not remove container {container_id[:12]}: {_explain(error)}"
-            ) from error
+            raise NodeFailed(f"Docker could not remove container {container_id[:12]}: {_explain(error)}") from error
 
     def state(self, node: NodeSpec) -> NodeState:
         found = self.find(node)
         if found is None:
             return NodeState(status=STOPPED)
-        return _state_of(found)
+        return self._remember(node, _state_of(found))
+
+    def running_netns(self, node: NodeSpec) -> str | None:
+        """The node's namespace path if it runs, else None; cheap for a node seen running lately.
+
+        Plumbing a 1000-node lab asks this for every node: a PID seen in `ensure_running` or
+        `state` is trusted while the same process (same start time) still exists, which /proc
+        answers in microseconds; otherwise Docker is asked.
+        """
+        remembered = self._pids.get(node.id)
+        if remembered is not None and _start_time(remembered[0]) == remembered[1]:
+            return netns_path(remembered[0])
+        state = self.state(node)
+        return netns_path(state.pid) if state.status == STARTED and state.pid else None
+
+    def _remember(self, node: NodeSpec, state: NodeState) -> NodeState:
+        if state.status == STARTED and state.pid:
+            started = _start_time(state.pid)
+            if started is not None:
+                self._pids[node.id] = (state.pid, started)
+        else:
+            self._pids.pop(node.id, None)
+        return state
 
     def running_pid(self, node: NodeSpec) -> int:
         state = self.state(node)
@@ -219,9 +244,7 @@ class DockerNodes:
         return config
 
     def _pull(self, image: str) -> dict[str, Any]:
-        repository, _, tag = (
-            image.rpartition(":") if ":" in image.rsplit("/", 1)[-1] else (image, "", "latest")
-        )
+        repository, _, tag = image.rpartition(":") if ":" in image.rsplit("/", 1)[-1] else (image, "", "latest")
         try:
             self.api.pull(repository, tag=tag or "latest")
             return self.api.inspect_image(image)["Config"] or {}
@@ -238,6 +261,14 @@ def _state_of(info: Mapping[str, Any]) -> NodeState:
     if state.get("Status") == "dead":
         return NodeState(status=ERROR, error="Docker reports the container dead", container_id=info["Id"])
     return NodeState(status=STOPPED, container_id=info["Id"])
+
+
+def _start_time(pid: int) -> str | None:
+    """Field 22 of /proc/PID/stat: tells a process from a later one that reuses its PID."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
 
 
 def _hostname(name: str) -> str:

@@ -27,7 +27,7 @@ from webgns.compute.bridge_switch import ensure_switch_fabric
 from webgns.compute.docker_nodes import DockerNodes
 from webgns.compute.errors import EngineError, ExecFailed, NamespaceUnavailable, NodeNotRunning, PortUnknown
 from webgns.compute.labels import SWITCH_BRIDGE_NAME, host_port_name, link_alias, ovs_bridge_name
-from webgns.compute.links import CREATED, LinkEnd, ensure_veth, remove_veth
+from webgns.compute.links import FRESH_VETH_QDISC, LinkEnd, ensure_veth, remove_veth
 from webgns.compute.namespaces import NetlinkSessions, netns_path
 from webgns.compute.offloads import disable_tx_checksum, isolate_host_port
 from webgns.compute.specs import (
@@ -81,15 +81,22 @@ class LabEngine:
         parallelism: int = 8,
     ) -> dict[str, NodeState]:
         """Ensure every node runs (create if missing, start if stopped), in parallel."""
+        # One listing per project instead of one lookup per node: a 1000-node start would
+        # otherwise make dockerd filter all its containers 1000 times.
         known: dict[str, dict] = {}
+        listed: set[str] = set()
         for project_id in {node.project_id for node in nodes}:
             try:
                 known.update(self.nodes.project_containers(project_id))
+                listed.add(project_id)
             except DockerException as error:
                 log.warning("listing containers of project %s failed: %s", project_id, error)
         states: dict[str, NodeState] = {}
         with ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="webgns-start") as pool:
-            futures = {pool.submit(self._start_one, node, known.get(node.id)): node for node in nodes}
+            futures = {
+                pool.submit(self._start_one, node, known.get(node.id), node.project_id in listed): node
+                for node in nodes
+            }
             for future in as_completed(futures):
                 node = futures[future]
                 states[node.id] = state = future.result()
@@ -100,14 +107,14 @@ class LabEngine:
                         log.exception("on_state callback failed for node %s", node.id)
         return states
 
-    def _start_one(self, node: NodeSpec, known: dict | None) -> NodeState:
+    def _start_one(self, node: NodeSpec, known: dict | None, listed: bool) -> NodeState:
         try:
             if node.kind == OVS:
                 ovs_switch.ensure_bridge(
                     ovs_bridge_name(node), node.project_id, node.id, node.name, node.openflow_controller
                 )
                 return NodeState(status=STARTED)
-            state = self.nodes.ensure_running(node, known)
+            state = self.nodes.ensure_running(node, known, listed)
             if node.kind == BRIDGE:
                 ensure_switch_fabric(netns_path(state.pid))
             return state
@@ -175,12 +182,17 @@ class LabEngine:
             return LinkState(status=LINK_ERROR, error=str(error))
         except (NetlinkError, OSError) as error:
             return LinkState(status=LINK_ERROR, error=f"the kernel refused link {link.id}: {error}")
-        return _impair(a, b, fresh=outcome == CREATED)
+        except Exception as error:  # the other links still get plumbed; this one says why it did not
+            log.exception("plumbing link %s failed", link.id)
+            return LinkState(status=LINK_ERROR, error=f"{type(error).__name__}: {error}")
+        return _impair(a, b, outcome.root_qdiscs)
 
     def _attach_to_ovs(self, placed: _PlacedEnd, peer: _PlacedEnd, link: LinkSpec) -> None:
         host_port = placed.end.ifname
         isolate_host_port(host_port)
-        # Both ends: the userspace datapath forwards whatever checksum state the sender left.
+        # The node's end is what matters (measured: with it on, TCP gets nowhere while ping works):
+        # the userspace datapath forwards segments whose checksum the sender left "to be filled
+        # in". The host end too, for packets OVS itself sends (e.g. a controller's packet-out).
         disable_tx_checksum(None, host_port)
         disable_tx_checksum(peer.end.netns, peer.end.ifname)
         ovs_switch.add_port(placed.ovs_bridge, host_port, link.id)
@@ -212,7 +224,7 @@ class LabEngine:
             return LinkState(status=LINK_DOWN, error=str(down))
         except EngineError as error:
             return LinkState(status=LINK_ERROR, error=str(error))
-        return _impair(a, b, fresh=False)
+        return _impair(a, b)
 
     # -- commands ------------------------------------------------------------------------------
 
@@ -221,9 +233,7 @@ class LabEngine:
     ) -> ExecResult:
         """Run `sh -c command` in the node; output capped, killed on timeout."""
         if node.kind == OVS:
-            raise ExecFailed(
-                f"{node.name} is an Open vSwitch bridge on the host; it has no shell to run commands in"
-            )
+            raise ExecFailed(f"{node.name} is an Open vSwitch bridge on the host; it has no shell to run commands in")
         state = self.nodes.state(node)
         if state.status != STARTED:
             raise NodeNotRunning(f"node {node.name} is not running")
@@ -245,9 +255,7 @@ class LabEngine:
         """Every container, OVS bridge and host interface of the project is gone. Idempotent."""
         observe.remove_project(self.nodes, project_id)
 
-    def remove_orphans(
-        self, known_project_ids: Collection[str], only: Collection[str] | None = None
-    ) -> list[str]:
+    def remove_orphans(self, known_project_ids: Collection[str], only: Collection[str] | None = None) -> list[str]:
         """Remove everything labelled with a project not in `known_project_ids`; returns what went.
 
         `only`, when given, restricts the sweep to those project ids: a caller that shares the
@@ -272,9 +280,7 @@ class _Placement:
         if node is None:
             raise EngineError(f"link {link.id} refers to node {endpoint.node_id}, which is not in the lab")
         if endpoint.port not in node.ports:
-            raise PortUnknown(
-                f"node {node.name} has no port {endpoint.port} (it has {', '.join(node.ports)})"
-            )
+            raise PortUnknown(f"node {node.name} has no port {endpoint.port} (it has {', '.join(node.ports)})")
         if node.kind == OVS:
             if not self._ovs_running(node):
                 raise _NodeDown(f"switch {node.name} is not running")
@@ -286,8 +292,7 @@ class _Placement:
 
     def _netns_of(self, node: NodeSpec) -> str:
         if node.id not in self._netns:
-            state = self.engine.nodes.state(node)
-            self._netns[node.id] = netns_path(state.pid) if state.status == STARTED and state.pid else None
+            self._netns[node.id] = self.engine.nodes.running_netns(node)
         netns = self._netns[node.id]
         if netns is None:
             raise _NodeDown(f"node {node.name} is not running")
@@ -299,10 +304,14 @@ class _Placement:
         return self._running[node.id]
 
 
-def _impair(a: _PlacedEnd, b: _PlacedEnd, fresh: bool) -> LinkState:
-    """Apply each direction's impairment on its sender's end; a fresh veth has no qdisc to clear."""
-    for placed in (a, b):
-        if fresh and placed.impairment.is_empty:
+def _impair(a: _PlacedEnd, b: _PlacedEnd, root_qdiscs: tuple[str | None, str | None] | None = None) -> LinkState:
+    """Apply each direction's impairment on its sender's end.
+
+    `root_qdiscs` (what the kernel reported while plumbing) lets an unimpaired end that still
+    has its fresh veth qdisc skip the impairment module's own netlink round trips.
+    """
+    for placed, qdisc in zip((a, b), root_qdiscs or (None, None), strict=True):
+        if placed.impairment.is_empty and qdisc == FRESH_VETH_QDISC:
             continue
         try:
             impairments.apply_impairment(placed.end.netns, placed.end.ifname, placed.impairment)

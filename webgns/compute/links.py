@@ -18,16 +18,17 @@ from __future__ import annotations
 import errno
 import os
 from dataclasses import dataclass
+from typing import Any
 
 from pyroute2 import IPRoute, NetlinkError
 
-from webgns.compute.bridge_switch import ensure_bridge
+from webgns.compute.bridge_switch import IFF_UP, ensure_bridge
 from webgns.compute.errors import LinkFailed, NamespaceUnavailable
 from webgns.compute.labels import IFNAME_MAX, link_id_from_alias
 from webgns.compute.namespaces import NetlinkSessions, describe, find_interface
 
-CREATED = "created"
-KEPT = "kept"
+# The root qdisc a new veth end reports: nothing to clear when no impairment is wanted.
+FRESH_VETH_QDISC = "noqueue"
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,14 @@ class LinkEnd:
         return f"{self.ifname} in {describe(self.netns)}"
 
 
-def ensure_veth(sessions: NetlinkSessions, alias: str, a: LinkEnd, b: LinkEnd) -> str:
-    """Make the veth pair a<->b exist, up, labelled `alias`. Returns CREATED or KEPT."""
+@dataclass(frozen=True)
+class VethOutcome:
+    created: bool  # False: an intact pair was found and kept
+    root_qdiscs: tuple[str | None, str | None]  # what the kernel reports for a's and b's end
+
+
+def ensure_veth(sessions: NetlinkSessions, alias: str, a: LinkEnd, b: LinkEnd) -> VethOutcome:
+    """Make the veth pair a<->b exist, up, labelled `alias` (and enslaved to each end's master)."""
     for end in (a, b):
         if len(end.ifname.encode()) > IFNAME_MAX:
             raise LinkFailed(f"interface name {end.ifname!r} is longer than the kernel's {IFNAME_MAX} bytes")
@@ -49,25 +56,22 @@ def ensure_veth(sessions: NetlinkSessions, alias: str, a: LinkEnd, b: LinkEnd) -
         _create(sessions, a, b)
     except NetlinkError as error:
         if error.code != errno.EEXIST:
-            raise LinkFailed(
-                f"the kernel refused the veth pair {a.where()} <-> {b.where()}: {error}"
-            ) from error
-        if _intact(sessions, alias, a, b):
-            _finish(sessions, alias, a)
-            _finish(sessions, alias, b)
-            return KEPT
+            raise LinkFailed(f"the kernel refused the veth pair {a.where()} <-> {b.where()}: {error}") from error
+        found = _intact(sessions, alias, a, b)
+        if found is not None:
+            for end, message in zip((a, b), found, strict=True):
+                _finish(sessions, alias, end, message)
+            return VethOutcome(False, (found[0].get_attr("IFLA_QDISC"), found[1].get_attr("IFLA_QDISC")))
         # Half-present or stale (a port re-wired to another link): remove what is there, redo.
         for end in (a, b):
             _delete_stale(sessions, end, alias)
         try:
             _create(sessions, a, b)
         except NetlinkError as again:
-            raise LinkFailed(
-                f"the kernel refused the veth pair {a.where()} <-> {b.where()}: {again}"
-            ) from again
+            raise LinkFailed(f"the kernel refused the veth pair {a.where()} <-> {b.where()}: {again}") from again
     _finish(sessions, alias, a)
     _finish(sessions, alias, b)
-    return CREATED
+    return VethOutcome(True, (FRESH_VETH_QDISC, FRESH_VETH_QDISC))
 
 
 def remove_veth(sessions: NetlinkSessions, alias: str, end: LinkEnd) -> bool:
@@ -94,7 +98,7 @@ def remove_veth(sessions: NetlinkSessions, alias: str, end: LinkEnd) -> bool:
 def veth_present(sessions: NetlinkSessions, alias: str, a: LinkEnd, b: LinkEnd) -> bool:
     """Whether both ends exist, carry `alias` and are each other's peer."""
     try:
-        return _intact(sessions, alias, a, b)
+        return _intact(sessions, alias, a, b) is not None
     except NamespaceUnavailable:
         return False
 
@@ -121,35 +125,40 @@ def _create(sessions: NetlinkSessions, a: LinkEnd, b: LinkEnd) -> None:
         try:
             peer_ns = os.open(b.netns, os.O_RDONLY | os.O_CLOEXEC)
         except OSError as error:
-            raise NamespaceUnavailable(
-                f"{describe(b.netns)} does not exist (is the node running?)"
-            ) from error
+            raise NamespaceUnavailable(f"{describe(b.netns)} does not exist (is the node running?)") from error
     try:
         ipr.link("add", ifname=a.ifname, kind="veth", peer={"ifname": b.ifname, "net_ns_fd": peer_ns})
     finally:
         os.close(peer_ns)
 
 
-def _finish(sessions: NetlinkSessions, alias: str, end: LinkEnd) -> None:
+def _finish(sessions: NetlinkSessions, alias: str, end: LinkEnd, current: Any | None = None) -> None:
+    """Alias, up, master: one request, skipped when `current` (its link message) shows all done."""
     ipr = sessions.get(end.netns)
+    master = ensure_bridge(ipr, end.master, end.netns) if end.master else None
+    if current is not None and current["flags"] & IFF_UP and current.get_attr("IFLA_MASTER") == master:
+        return
     settings: dict[str, object] = {"ifname": end.ifname, "state": "up", "ifalias": alias}
-    if end.master:
-        settings["master"] = ensure_bridge(ipr, end.master, end.netns)
+    if master is not None:
+        settings["master"] = master
     try:
         ipr.link("set", **settings)
     except NetlinkError as error:
         raise LinkFailed(f"cannot set up {end.where()}: {error}") from error
 
 
-def _intact(sessions: NetlinkSessions, alias: str, a: LinkEnd, b: LinkEnd) -> bool:
+def _intact(sessions: NetlinkSessions, alias: str, a: LinkEnd, b: LinkEnd) -> tuple[Any, Any] | None:
+    """Both ends' link messages if they exist, carry `alias` and are each other's peer; else None."""
     end_a = find_interface(sessions.get(a.netns), a.ifname)
     end_b = find_interface(sessions.get(b.netns), b.ifname)
     if end_a is None or end_b is None:
-        return False
+        return None
     if end_a.get_attr("IFLA_IFALIAS") != alias or end_b.get_attr("IFLA_IFALIAS") != alias:
-        return False
+        return None
     # Each end names its peer's index (in the peer's namespace).
-    return end_a.get_attr("IFLA_LINK") == end_b["index"] and end_b.get_attr("IFLA_LINK") == end_a["index"]
+    if end_a.get_attr("IFLA_LINK") == end_b["index"] and end_b.get_attr("IFLA_LINK") == end_a["index"]:
+        return end_a, end_b
+    return None
 
 
 def _delete_stale(sessions: NetlinkSessions, end: LinkEnd, alias: str) -> None:

@@ -51,8 +51,10 @@ def entered(netns: str | None) -> Iterator[None]:
         return
     try:
         target = os.open(netns, os.O_RDONLY | os.O_CLOEXEC)
-    except OSError as error:
+    except FileNotFoundError as error:
         raise NamespaceUnavailable(f"{describe(netns)} does not exist (is the node running?)") from error
+    except OSError as error:
+        raise NamespaceUnavailable(f"cannot open {describe(netns)}: {error.strerror}") from error
     own = os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
     try:
         if _libc.setns(target, CLONE_NEWNET) != 0:
@@ -63,9 +65,7 @@ def entered(netns: str | None) -> Iterator[None]:
         finally:
             if _libc.setns(own, CLONE_NEWNET) != 0:
                 # A thread stuck in a lab's namespace would run later work in the wrong place.
-                raise RuntimeError(
-                    f"cannot return to own network namespace: {os.strerror(ctypes.get_errno())}"
-                )
+                raise RuntimeError(f"cannot return to own network namespace: {os.strerror(ctypes.get_errno())}")
     finally:
         os.close(target)
         os.close(own)
@@ -77,9 +77,7 @@ def open_iproute(netns: str | None) -> IPRoute:
         return IPRoute()
 
 
-def open_socket(
-    netns: str | None, family: int = socket.AF_INET, kind: int = socket.SOCK_DGRAM
-) -> socket.socket:
+def open_socket(netns: str | None, family: int = socket.AF_INET, kind: int = socket.SOCK_DGRAM) -> socket.socket:
     """A plain socket inside `netns`, e.g. for ethtool ioctls on an interface there."""
     with entered(netns):
         return socket.socket(family, kind)

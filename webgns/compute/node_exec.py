@@ -30,9 +30,7 @@ DRAIN_AFTER_KILL_SECONDS = 5
 TIMEOUT_EXIT_CODE = 124
 
 
-def run(
-    api: docker.APIClient, container_id: str, command: str, timeout: float, max_output: int
-) -> ExecResult:
+def run(api: docker.APIClient, container_id: str, command: str, timeout: float, max_output: int) -> ExecResult:
     try:
         exec_id = api.exec_create(container_id, ["sh", "-c", command], stdout=True, stderr=True)["Id"]
         stream = api.exec_start(exec_id, socket=True)

@@ -53,9 +53,7 @@ def vsctl(*args: str) -> str:
         raise OvsUnavailable("Open vSwitch is not running on this host: start it with scripts/start-ovs.sh")
     command = ["ovs-vsctl", f"--timeout={VSCTL_TIMEOUT_SECONDS}", *args]
     try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=VSCTL_TIMEOUT_SECONDS + 5, check=False
-        )
+        done = subprocess.run(command, capture_output=True, text=True, timeout=VSCTL_TIMEOUT_SECONDS + 5, check=False)
     except subprocess.TimeoutExpired as error:
         raise OvsUnavailable(
             f"Open vSwitch did not answer within {VSCTL_TIMEOUT_SECONDS} s (is ovs-vswitchd running?)"
@@ -63,9 +61,7 @@ def vsctl(*args: str) -> str:
     if done.returncode != 0:
         said = done.stderr.strip().removeprefix("ovs-vsctl: ")
         if "database connection failed" in said or "Connection refused" in said:
-            raise OvsUnavailable(
-                "Open vSwitch is not running on this host: start it with scripts/start-ovs.sh"
-            )
+            raise OvsUnavailable("Open vSwitch is not running on this host: start it with scripts/start-ovs.sh")
         raise OvsCommandFailed(f"Open vSwitch refused `{' '.join(args[:4])}...`: {said}")
     return done.stdout
 
@@ -132,20 +128,14 @@ def delete_port(bridge: str, port: str) -> None:
 
 def find_bridges(project_id: str | None = None) -> list[OvsBridge]:
     """Every bridge this engine made (optionally of one project), from its external_ids."""
-    selection = (
-        ["find", "Bridge", f"external_ids:{OVS_PROJECT_KEY}={project_id}"]
-        if project_id
-        else ["list", "Bridge"]
-    )
+    selection = ["find", "Bridge", f"external_ids:{OVS_PROJECT_KEY}={project_id}"] if project_id else ["list", "Bridge"]
     listing = json.loads(vsctl("--format=json", "--columns=name,external_ids", *selection))
     bridges = []
     for name, external_ids in listing["data"]:
         labels = dict(external_ids[1])
         if OVS_PROJECT_KEY not in labels:
             continue
-        bridges.append(
-            OvsBridge(name=name, project_id=labels[OVS_PROJECT_KEY], node_id=labels.get(OVS_NODE_KEY, ""))
-        )
+        bridges.append(OvsBridge(name=name, project_id=labels[OVS_PROJECT_KEY], node_id=labels.get(OVS_NODE_KEY, "")))
     return bridges
 
 

@@ -17,7 +17,7 @@ RANGES: dict[str, tuple[float, float, str]] = {
     "corrupt_pct": (0, 100, "%"),
     "duplicate_pct": (0, 100, "%"),
     "reorder_pct": (0, 100, "%"),
-    "rate_kbps": (8, 100_000_000, "kbit/s"),
+    "rate_kbps": (8, 34_000_000, "kbit/s"),  # tbf and netem carry 32-bit byte rates
 }
 NETEM_FIELDS = ("delay_ms", "jitter_ms", "loss_pct", "corrupt_pct", "duplicate_pct", "reorder_pct")
 DIRECTIONS = ("a_to_b", "b_to_a")

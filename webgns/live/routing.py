@@ -1,3 +1,11 @@
-"""Websocket URL routes (filled by the live app's consumers)."""
+"""Websocket URL routes: a project's event stream and a node's console (see shared/api.md)."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from webgns.live.console_consumer import NodeConsoleConsumer
+from webgns.live.events_consumer import ProjectEventsConsumer
+
+websocket_urlpatterns = [
+    path("ws/projects/<uuid:project_id>/events/", ProjectEventsConsumer.as_asgi()),
+    path("ws/projects/<uuid:project_id>/nodes/<uuid:node_id>/console/", NodeConsoleConsumer.as_asgi()),
+]

@@ -6,9 +6,14 @@
  * The dock only opens, switches and closes tabs; who may open which node is the server's decision (close codes).
  */
 
-import { FitAddon } from "@xterm/addon-fit";
-import { Terminal } from "@xterm/xterm";
 import { h } from "../lib/dom-builder.js";
+
+// xterm.js is loaded with the first console, so opening the editor does not parse it (it is a third of the JS).
+let xtermModules = null;
+function loadXterm() {
+  xtermModules ??= Promise.all([import("@xterm/xterm"), import("@xterm/addon-fit"), import("@xterm/xterm/css/xterm.css")]);
+  return xtermModules;
+}
 
 const CLOSE_REASONS = {
   4404: "the node is not running",
@@ -16,7 +21,7 @@ const CLOSE_REASONS = {
 };
 
 class ConsoleTab {
-  constructor(dock, node, url) {
+  constructor(dock, node, url, { Terminal, FitAddon }) {
     this.dock = dock;
     this.nodeId = node.id;
     this.encoder = new TextEncoder();
@@ -120,10 +125,12 @@ export class TerminalDock {
     new ResizeObserver(() => this.active && this.active.refit()).observe(this.panes);
   }
 
-  open(node) {
+  async open(node) {
+    const [{ Terminal }, { FitAddon }] = await loadXterm();
+    // Looked up after the await: a double-click may have opened this tab while xterm loaded.
     let tab = this.tabs.get(node.id);
     if (!tab) {
-      tab = new ConsoleTab(this, node, this.urlFor(node.id));
+      tab = new ConsoleTab(this, node, this.urlFor(node.id), { Terminal, FitAddon });
       this.tabs.set(node.id, tab);
       this.tabBar.append(tab.button);
       this.panes.append(tab.pane);

@@ -59,6 +59,7 @@ export class EventsSocket {
     } catch {
       return; // not ours to interpret
     }
+    if (message.type === "snapshot" && typeof performance !== "undefined") performance.mark("webgns-snapshot-received");
     if (this.store.applyEvent(message) === GAP) this.resync();
   }
 

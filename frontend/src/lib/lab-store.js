@@ -48,6 +48,19 @@ export class LabStore {
   }
 
   /**
+   * Fills the store from REST lists when no snapshot has come (the events socket is down). The store keeps
+   * waiting for a snapshot, which replaces this copy and starts the event sequence.
+   */
+  loadWithoutSnapshot(project, nodes, links) {
+    if (!this.awaitingSnapshot) return false;
+    this.project = project;
+    this.nodes = new Map(nodes.map((n) => [n.id, n]));
+    this.links = new Map(links.map((l) => [l.id, l]));
+    this.emit({ type: "reset" });
+    return true;
+  }
+
+  /**
    * Applies one event message if it is the next in sequence.
    * Returns APPLIED, STALE, GAP or WAITING; on GAP the store is left as it was and waits for a snapshot.
    */

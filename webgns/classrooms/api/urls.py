@@ -1,3 +1,16 @@
-"""Classroom API URLs (mounted under /api/)."""
+"""Classroom API URLs (mounted under /api/): /courses/ and what is nested under a course."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from webgns.classrooms.api import views
+
+COURSE = r"courses/(?P<course_pk>[0-9a-f-]{36})"
+
+router = SimpleRouter()
+router.register("courses", views.CourseViewSet, basename="course")
+router.register(f"{COURSE}/students", views.StudentViewSet, basename="course-student")
+router.register(f"{COURSE}/assignments", views.AssignmentViewSet, basename="course-assignment")
+router.register(f"{COURSE}/copies", views.StudentCopyViewSet, basename="course-copy")
+router.register(f"{COURSE}/audit", views.AuditViewSet, basename="course-audit")
+
+urlpatterns = router.urls

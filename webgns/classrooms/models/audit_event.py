@@ -17,7 +17,9 @@ class AuditEvent(models.Model):
     project_id = models.UUIDField(null=True)
     project_name = models.CharField(max_length=100, blank=True)
     # The course whose copy it was; null for a lab outside any course.
-    course = models.ForeignKey("classrooms.Course", null=True, on_delete=models.SET_NULL, related_name="audit")
+    course = models.ForeignKey(
+        "classrooms.Course", null=True, on_delete=models.SET_NULL, related_name="audit"
+    )
     detail = models.CharField(max_length=255, blank=True)
     created = models.DateTimeField(auto_now_add=True, db_index=True)
 

@@ -15,8 +15,9 @@ DEFAULT_COURSE_NODE_LIMIT = 200
 class Course(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=100)
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="classrooms.Enrollment",
-                                     related_name="courses")
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="classrooms.Enrollment", related_name="courses"
+    )
     # A node counts against both limits from the moment it is asked to start until it is stopped.
     student_node_limit = models.PositiveIntegerField(default=DEFAULT_STUDENT_NODE_LIMIT)
     course_node_limit = models.PositiveIntegerField(default=DEFAULT_COURSE_NODE_LIMIT)

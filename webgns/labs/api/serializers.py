@@ -6,6 +6,8 @@ the view's transaction; the database constraints catch what a race slips past.
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from webgns.labs import impairment_fields
@@ -82,6 +84,7 @@ def port_usage(project: Project) -> dict[tuple[str, str], str]:
     return usage
 
 
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
 class StartupField(serializers.Field):
     """Shell lines run after links are up: a string with newlines, or a list of strings."""
 
@@ -173,6 +176,7 @@ class EndpointSerializer(serializers.Serializer):
     port = serializers.CharField(required=False, max_length=15)
 
 
+@extend_schema_field(OpenApiTypes.OBJECT)
 class ImpairmentField(serializers.Field):
     def to_representation(self, value: dict) -> dict:
         return {d: dict(value.get(d, {})) for d in impairment_fields.DIRECTIONS}

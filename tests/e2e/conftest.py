@@ -1,0 +1,183 @@
+"""Browser fixtures: Debian's Chromium driven by Playwright against a real running webgns stack.
+
+The stack (Daphne + a Celery worker + Redis + dockerd on a throwaway database) comes from
+tests/live_stack.py, or from an already running server named by $WEBGNS_E2E_BASE_URL with
+$WEBGNS_E2E_USERNAME / $WEBGNS_E2E_PASSWORD. Every project a test creates is deleted through the API
+afterwards, and any container still labelled with it is removed, even when the test fails. A failing
+test leaves a screenshot of each of its pages in test-artifacts/.
+"""
+
+import os
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@dataclass
+class Stack:
+    base_url: str
+    username: str
+    password: str
+    token: str
+
+
+def _token(base_url: str, username: str, password: str) -> str:
+    response = requests.post(f"{base_url}/api/auth/token/", json={"username": username, "password": password},
+                             timeout=10)
+    response.raise_for_status()
+    return response.json()["token"]
+
+
+@pytest.fixture(scope="session")
+def stack(request) -> Iterator[Stack]:
+    base_url = os.environ.get("WEBGNS_E2E_BASE_URL")
+    if base_url:
+        username = os.environ.get("WEBGNS_E2E_USERNAME", "admin")
+        password = os.environ["WEBGNS_E2E_PASSWORD"]
+        base_url = base_url.rstrip("/")
+        yield Stack(base_url, username, password, _token(base_url, username, password))
+        return
+    try:
+        from tests import live_stack
+    except ImportError:
+        pytest.skip("needs a running stack: tests/live_stack.py, or WEBGNS_E2E_BASE_URL and WEBGNS_E2E_PASSWORD")
+    with live_stack.running_stack() as running:
+        yield Stack(running.base_url, running.username, running.password,
+                    getattr(running, "token", "") or _token(running.base_url, running.username, running.password))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"needs Debian's Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture
+def new_page(browser, request) -> Iterator[Callable]:
+    """new_page() -> a fresh page in its own browser context (own cookies), 1400x900."""
+    contexts, pages = [], []
+    errors: list[str] = []
+
+    def make():
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        contexts.append(context)
+        pages.append(page)
+        return page
+
+    yield make
+    failed = getattr(request.node, "report_call", None) is None or request.node.report_call.failed
+    if failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
+        for i, page in enumerate(pages):
+            try:
+                page.screenshot(path=str(ARTIFACTS / f"{name}-page{i}.png"), full_page=True)
+            except Exception as error:  # a crashed page cannot be shot; say so instead
+                (ARTIFACTS / f"{name}-page{i}.txt").write_text(f"no screenshot: {error}")
+        if errors:
+            (ARTIFACTS / f"{name}-errors.txt").write_text("\n".join(errors))
+    for context in contexts:
+        context.close()
+    assert not errors, f"uncaught errors in the page: {errors}"
+
+
+@pytest.fixture
+def api(stack) -> requests.Session:
+    session = requests.Session()
+    session.headers["Authorization"] = f"Token {stack.token}"
+    return session
+
+
+@pytest.fixture
+def cleanup_projects(stack, api) -> Iterator[list[str]]:
+    """A list to append project ids to; each is deleted (and its containers removed) at teardown."""
+    ids: list[str] = []
+    yield ids
+    for project_id in ids:
+        api.delete(f"{stack.base_url}/api/projects/{project_id}/", timeout=60)
+    _remove_leftover_containers(ids)
+
+
+def _remove_leftover_containers(project_ids: list[str]) -> None:
+    if not project_ids:
+        return
+    try:
+        import docker
+    except ImportError:
+        return
+    client = docker.from_env()
+    try:
+        deadline = time.monotonic() + 30
+        for project_id in project_ids:
+            # The worker removes them asynchronously after DELETE: give it a moment, then do it ourselves.
+            while time.monotonic() < deadline and client.containers.list(
+                all=True, filters={"label": f"webgns.project={project_id}"}
+            ):
+                time.sleep(0.5)
+            for container in client.containers.list(all=True, filters={"label": f"webgns.project={project_id}"}):
+                container.remove(force=True)
+    finally:
+        client.close()
+
+
+def login(page, stack: Stack) -> None:
+    page.goto(f"{stack.base_url}/")
+    page.fill("#id_username", stack.username)
+    page.fill("#id_password", stack.password)
+    page.click("form.login-form button[type=submit]")
+    page.wait_for_url(f"{stack.base_url}/")
+
+
+@pytest.fixture
+def logged_in(new_page, stack) -> Callable:
+    """logged_in() -> a new page, logged in through the login form, on the project list."""
+
+    def make():
+        page = new_page()
+        login(page, stack)
+        return page
+
+    return make
+
+
+@pytest.fixture
+def project(stack, api, cleanup_projects) -> dict:
+    """A fresh empty project made through the API."""
+    response = api.post(f"{stack.base_url}/api/projects/", json={"name": f"e2e-{uuid.uuid4().hex[:8]}"}, timeout=10)
+    response.raise_for_status()
+    created = response.json()
+    cleanup_projects.append(created["id"])
+    return created

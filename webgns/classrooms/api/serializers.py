@@ -1,0 +1,217 @@
+"""REST representations of courses, students, assignments, student copies and audit events.
+
+Serializers validate input and shape output; who may do what is decided in `classrooms.access`
+and checked by the views before a serializer runs.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from rest_framework import serializers
+
+from webgns.classrooms import roster
+from webgns.classrooms.choices import Role
+from webgns.classrooms.models import Assignment, AuditEvent, Course, Enrollment, StudentCopy
+from webgns.labs import access as lab_access
+from webgns.labs.models import Project
+
+MAX_NODE_LIMIT = 10000
+
+
+class CourseSerializer(serializers.ModelSerializer):
+    teachers = serializers.SlugRelatedField(
+        slug_field="username", many=True, required=False, queryset=get_user_model().objects.all()
+    )
+    role = serializers.SerializerMethodField(
+        help_text="The requesting user's role: teacher, student or staff."
+    )
+    students = serializers.SerializerMethodField(help_text="How many students are enrolled.")
+    student_node_limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_NODE_LIMIT)
+    course_node_limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_NODE_LIMIT)
+
+    class Meta:
+        model = Course
+        fields = [
+            "id",
+            "name",
+            "teachers",
+            "role",
+            "students",
+            "student_node_limit",
+            "course_node_limit",
+            "created",
+        ]
+
+    def get_role(self, course: Course) -> str | None:
+        user = self.context["request"].user
+        role = course.enrollments.filter(user=user).values_list("role", flat=True).first()
+        return role or ("staff" if user.is_staff else None)
+
+    def get_students(self, course: Course) -> int:
+        return course.enrollments.filter(role=Role.STUDENT).count()
+
+    def to_representation(self, course: Course) -> dict:
+        data = super().to_representation(course)
+        data["teachers"] = list(course.teachers.values_list("username", flat=True))
+        return data
+
+    def validate_name(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError("A course needs a name.")
+        return value.strip()
+
+    def validate_teachers(self, users: list) -> list:
+        if self.instance is not None:
+            students = set(self.instance.students.values_list("pk", flat=True))
+            clash = sorted(u.username for u in users if u.pk in students)
+            if clash:
+                raise serializers.ValidationError(
+                    f"{', '.join(clash)} are students of this course; remove them first."
+                )
+        return users
+
+    @transaction.atomic
+    def create(self, validated_data: dict) -> Course:
+        teachers = validated_data.pop("teachers", [])
+        course = Course.objects.create(**validated_data)
+        Enrollment.objects.bulk_create(
+            [Enrollment(course=course, user=u, role=Role.TEACHER) for u in teachers]
+        )
+        return course
+
+    @transaction.atomic
+    def update(self, course: Course, validated_data: dict) -> Course:
+        teachers = validated_data.pop("teachers", None)
+        course = super().update(course, validated_data)
+        if teachers is not None:
+            course.enrollments.filter(role=Role.TEACHER).exclude(user__in=teachers).delete()
+            for user in teachers:
+                Enrollment.objects.get_or_create(course=course, user=user, defaults={"role": Role.TEACHER})
+        return course
+
+
+class StudentSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    email = serializers.EmailField()
+
+
+class RosterSerializer(serializers.Serializer):
+    csv = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=roster.MAX_ROSTER_BYTES,
+        help_text="`username,email` lines; or upload a file field named `file`.",
+    )
+    file = serializers.FileField(required=False)
+
+
+class CopySummarySerializer(serializers.ModelSerializer):
+    """A student's own copy, as shown next to an assignment."""
+
+    project = serializers.UUIDField(source="project_id", read_only=True)
+    status = serializers.CharField(source="project.status", read_only=True)
+
+    class Meta:
+        model = StudentCopy
+        fields = ["id", "project", "status", "created"]
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    source = serializers.PrimaryKeyRelatedField(
+        queryset=Project.objects.all(), help_text="The project to publish; owned by a teacher."
+    )
+    my_copy = serializers.SerializerMethodField()
+    copies = serializers.SerializerMethodField(help_text="How many students have a copy (teachers only).")
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "title", "source", "published", "my_copy", "copies", "created"]
+
+    @property
+    def course(self) -> Course:
+        return self.context["course"]
+
+    def _manages(self) -> bool:
+        return self.context["request"].user.has_perm("classrooms.manage_course", self.course)
+
+    def get_my_copy(self, assignment: Assignment) -> dict | None:
+        copy = (
+            assignment.copies.filter(student=self.context["request"].user).select_related("project").first()
+        )
+        return CopySummarySerializer(copy).data if copy else None
+
+    def get_copies(self, assignment: Assignment) -> int | None:
+        return assignment.copies.count() if self._manages() else None
+
+    def to_representation(self, assignment: Assignment) -> dict:
+        data = super().to_representation(assignment)
+        if not self._manages():
+            del data["source"], data["copies"]  # students never learn where the original is
+        return data
+
+    def validate_source(self, project: Project) -> Project:
+        user = self.context["request"].user
+        if not lab_access.can_change(user, project):
+            raise serializers.ValidationError("No such project, or you may not change it.")
+        if self.instance is not None and project != self.instance.source:
+            raise serializers.ValidationError(
+                "An assignment's project cannot change; publish a new assignment."
+            )
+        if not Enrollment.objects.filter(
+            course=self.course, user_id=project.owner_id, role=Role.TEACHER
+        ).exists():
+            raise serializers.ValidationError(
+                f"The project belongs to {project.owner.get_username()}, who does not teach this course."
+            )
+        if not project.nodes.exists():
+            raise serializers.ValidationError("The project has no nodes; build the lab before publishing it.")
+        return project
+
+    def validate_title(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError("An assignment needs a title.")
+        return value.strip()
+
+    def create(self, validated_data: dict) -> Assignment:
+        return Assignment.objects.create(course=self.course, **validated_data)
+
+
+class NodeStatusSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    status = serializers.CharField()
+    error = serializers.CharField()
+
+
+class StudentCopySerializer(serializers.ModelSerializer):
+    """A copy in the teacher's course view: whose, of what, and the live status of each node."""
+
+    assignment = serializers.UUIDField(source="assignment_id", read_only=True)
+    assignment_title = serializers.CharField(source="assignment.title", read_only=True)
+    student = serializers.CharField(source="student.username", read_only=True)
+    project = serializers.UUIDField(source="project_id", read_only=True)
+    project_name = serializers.CharField(source="project.name", read_only=True)
+    status = serializers.CharField(source="project.status", read_only=True)
+    nodes = NodeStatusSerializer(source="project.nodes.all", many=True, read_only=True)
+
+    class Meta:
+        model = StudentCopy
+        fields = [
+            "id",
+            "assignment",
+            "assignment_title",
+            "student",
+            "project",
+            "project_name",
+            "status",
+            "nodes",
+            "created",
+        ]
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    project = serializers.UUIDField(source="project_id", read_only=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = ["id", "created", "username", "action", "project", "project_name", "detail"]

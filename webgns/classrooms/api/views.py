@@ -1,0 +1,264 @@
+"""REST views under /api/courses/: courses, their students, assignments, student copies and audit.
+
+Every decision of who may do what is a `rules` permission from `classrooms.access`, asked
+through `_require`; a course the user is not in answers 404, an action their role lacks 403.
+Host work (start, stop, cleanup) goes through `classrooms.copies` to `webgns.labs.dispatch`.
+"""
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from webgns.classrooms import access, copies, roster
+from webgns.classrooms.api import serializers as s
+from webgns.classrooms.choices import Role
+from webgns.classrooms.models import Assignment, AuditEvent, Course, Enrollment, StudentCopy
+
+MESSAGES = {
+    "classrooms.add_course": "Only staff create courses.",
+    "classrooms.change_course": "Only staff rename a course, name its teachers or change its quotas.",
+    "classrooms.manage_course": "Only this course's teachers may do that.",
+    "classrooms.start_assignment": "Only this course's students start copies of its published assignments.",
+    "classrooms.manage_copy": "Only this course's teachers may do that.",
+}
+
+
+def _require(user, perm: str, obj=None) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(MESSAGES.get(perm, "You may not do that."))
+
+
+def _copies_of(course: Course, request):
+    found = StudentCopy.objects.filter(assignment__course=course)
+    if assignment := request.query_params.get("assignment"):
+        found = found.filter(assignment_id=assignment)
+    if student := request.query_params.get("student"):
+        found = found.filter(student__username=student)
+    return found
+
+
+class CourseViewSet(viewsets.ModelViewSet):
+    serializer_class = s.CourseSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no real user
+            return Course.objects.none()
+        return access.visible_courses(self.request.user)
+
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        if self.action == "create":  # before validation: a refusal never depends on the body
+            _require(request.user, "classrooms.add_course")
+
+    def get_object(self) -> Course:
+        course = super().get_object()
+        if self.action in ("update", "partial_update", "destroy"):
+            _require(self.request.user, "classrooms.change_course", course)
+        return course
+
+    @transaction.atomic
+    def perform_destroy(self, course: Course) -> None:
+        copies.delete_copies(StudentCopy.objects.filter(assignment__course=course), self.request.user)
+        course.delete()
+
+
+class CourseScoped:
+    """Mixin for views nested under /courses/{course_pk}/: the course, visible to this user, once."""
+
+    def get_course(self) -> Course:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no URL arguments
+            return Course()
+        if not hasattr(self, "_course"):
+            self._course = get_object_or_404(
+                access.visible_courses(self.request.user), pk=self.kwargs["course_pk"]
+            )
+        return self._course
+
+    def get_serializer_context(self) -> dict:
+        return super().get_serializer_context() | {"course": self.get_course()}
+
+
+class StudentViewSet(CourseScoped, viewsets.GenericViewSet):
+    """A course's students: list, enroll one, import a CSV roster, remove one."""
+
+    serializer_class = s.StudentSerializer
+    lookup_field = "username"
+    lookup_value_regex = r"[\w.@+-]+"
+
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        _require(request.user, "classrooms.manage_course", self.get_course())
+
+    def list(self, request, course_pk=None) -> Response:
+        enrollments = self.get_course().enrollments.filter(role=Role.STUDENT).select_related("user")
+        enrollments = enrollments.order_by("user__username")
+        return Response(
+            [{"username": e.user.username, "email": e.user.email, "enrolled": e.created} for e in enrollments]
+        )
+
+    @extend_schema(request=s.StudentSerializer, responses={201: dict})
+    def create(self, request, course_pk=None) -> Response:
+        body = s.StudentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        result = roster.RosterResult()
+        try:
+            with transaction.atomic():
+                roster.enroll_student(
+                    self.get_course(), body.validated_data["username"], body.validated_data["email"], result
+                )
+        except roster.RosterError as exc:
+            raise ValidationError({"username": [str(exc)]}) from None
+        row = (result.created or result.enrolled or result.unchanged)[0]
+        created = bool(result.created or result.enrolled)
+        # The password appears here once (new accounts only); it is stored only as a hash.
+        return Response(
+            row | {"new_account": bool(result.created)},
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    @extend_schema(request=s.RosterSerializer, responses={200: dict})
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+    )
+    def import_(self, request, course_pk=None) -> Response:
+        body = s.RosterSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        upload = body.validated_data.get("file")
+        if upload is not None:
+            if upload.size > roster.MAX_ROSTER_BYTES:
+                raise ValidationError({"file": [f"A roster is at most {roster.MAX_ROSTER_BYTES} bytes."]})
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise ValidationError(
+                    {"file": ["The file is not UTF-8 text; save the CSV as UTF-8."]}
+                ) from None
+        elif "csv" in body.validated_data:
+            text = body.validated_data["csv"]
+        else:
+            raise ValidationError({"file": ["Upload a CSV file as `file`, or send its text as `csv`."]})
+        return Response(roster.import_roster(self.get_course(), text).as_dict())
+
+    def destroy(self, request, course_pk=None, username=None) -> Response:
+        enrollment = get_object_or_404(
+            Enrollment, course=self.get_course(), role=Role.STUDENT, user__username=username
+        )
+        enrollment.delete()  # their copies stay, for the teacher to grade or delete
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AssignmentViewSet(CourseScoped, viewsets.ModelViewSet):
+    serializer_class = s.AssignmentSerializer
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Assignment.objects.none()
+        course = self.get_course()
+        found = Assignment.objects.filter(course=course).select_related("course", "source")
+        if not self.request.user.has_perm("classrooms.manage_course", course):
+            found = found.filter(published=True)
+        return found
+
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        if self.action in ("create", "update", "partial_update", "destroy"):
+            _require(request.user, "classrooms.manage_course", self.get_course())
+
+    @transaction.atomic
+    def perform_destroy(self, assignment: Assignment) -> None:
+        copies.delete_copies(assignment.copies.all(), self.request.user)
+        assignment.delete()
+
+    @extend_schema(request=None, responses={202: dict})
+    @action(detail=True, methods=["post"])
+    def start(self, request, course_pk=None, pk=None) -> Response:
+        """Make the requesting student's copy on first use, then start it (quota checked first)."""
+        assignment = self.get_object()
+        _require(request.user, "classrooms.start_assignment", assignment)
+        copy, operation = copies.start_copy(assignment, request.user)
+        return Response(
+            {"operation": str(operation.id), "copy": s.CopySummarySerializer(copy).data},
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+
+class StudentCopyViewSet(
+    CourseScoped,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The teacher's view of every student copy in the course, and the teacher's actions on them."""
+
+    serializer_class = s.StudentCopySerializer
+
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        _require(request.user, "classrooms.manage_course", self.get_course())
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return StudentCopy.objects.none()
+        return (
+            _copies_of(self.get_course(), self.request)
+            .select_related("assignment", "student", "project")
+            .prefetch_related("project__nodes")
+        )
+
+    def perform_destroy(self, copy: StudentCopy) -> None:
+        _require(self.request.user, "classrooms.manage_copy", copy)
+        copies.delete_copies(StudentCopy.objects.filter(pk=copy.pk), self.request.user)
+
+    @extend_schema(request=None, responses={200: s.StudentCopySerializer})
+    @action(detail=True, methods=["post"])
+    def reset(self, request, course_pk=None, pk=None) -> Response:
+        """Replace the copy by a fresh copy of the original (stopped); the old one leaves the host."""
+        copy = self.get_object()
+        _require(request.user, "classrooms.manage_copy", copy)
+        copy = copies.reset_copy(copy, request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=copy.pk)).data)
+
+    @extend_schema(request=None, responses={202: dict})
+    @action(detail=False, methods=["post"], url_path="stop-all")
+    def stop_all(self, request, course_pk=None) -> Response:
+        """Stop every copy (filtered by ?assignment= or ?student=) that has a node running."""
+        operations = copies.stop_copies(_copies_of(self.get_course(), request), request.user)
+        return Response({"operations": [str(op.id) for op in operations]}, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None, responses={200: dict})
+    @action(detail=False, methods=["post"], url_path="delete-all")
+    def delete_all(self, request, course_pk=None) -> Response:
+        """End of term: delete every copy (filtered by ?assignment= or ?student=) and its containers."""
+        return Response(
+            {"deleted": copies.delete_copies(_copies_of(self.get_course(), request), request.user)}
+        )
+
+
+class AuditViewSet(CourseScoped, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The course's audit trail, newest first; ?student= and ?action= narrow it."""
+
+    serializer_class = s.AuditEventSerializer
+
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        _require(request.user, "classrooms.manage_course", self.get_course())
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return AuditEvent.objects.none()
+        events = AuditEvent.objects.filter(course=self.get_course())
+        if student := self.request.query_params.get("student"):
+            events = events.filter(username=student)
+        if action_name := self.request.query_params.get("action"):
+            events = events.filter(action=action_name)
+        return events

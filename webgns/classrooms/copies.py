@@ -1,0 +1,92 @@
+"""Students' private copies of an assignment's lab: make one, start it, reset it, stop or delete many.
+
+A copy is the assignment's original exported and re-imported (`webgns.labs.topology`, atomic)
+as a new project owned by the student, so it has its own nodes, links, containers and consoles.
+Host work goes through `webgns.labs.dispatch` after the transaction commits; nothing here
+touches Docker. Every function runs in one transaction: a copy is never half-built.
+"""
+
+from django.db import transaction
+
+from webgns.classrooms import quotas
+from webgns.classrooms.audit import record_audit
+from webgns.classrooms.choices import AuditAction
+from webgns.classrooms.models import Assignment, Course, StudentCopy
+from webgns.labs import dispatch, topology
+from webgns.labs.choices import NodeStatus
+from webgns.labs.models import Operation, Project
+
+PROJECT_NAME_LIMIT = 100
+
+
+def copy_name(assignment: Assignment, student) -> str:
+    name = f"{assignment.title} ({student.get_username()})"
+    return name if len(name) <= PROJECT_NAME_LIMIT else name[: PROJECT_NAME_LIMIT - 1] + "…"
+
+
+def _import_for(assignment: Assignment, student) -> Project:
+    document = topology.export_project(assignment.source)
+    return topology.import_project(document, owner=student, name=copy_name(assignment, student))
+
+
+@transaction.atomic
+def ensure_copy(assignment: Assignment, student) -> StudentCopy:
+    """The student's copy of the assignment, made from the original on first use."""
+    copy = (
+        StudentCopy.objects.select_related("project").filter(assignment=assignment, student=student).first()
+    )
+    if copy is None:
+        copy = StudentCopy.objects.create(
+            assignment=assignment, student=student, project=_import_for(assignment, student)
+        )
+    return copy
+
+
+@transaction.atomic
+def start_copy(assignment: Assignment, student) -> tuple[StudentCopy, Operation]:
+    """Make the student's copy if it is their first start, check quotas, and ask a worker to start it."""
+    # Serialises every start in the course, so quota checks never pass twice on the same capacity.
+    Course.objects.select_for_update().filter(pk=assignment.course_id).first()
+    copy = ensure_copy(assignment, student)
+    quotas.check_start(copy.project, student)
+    return copy, dispatch.start_project(copy.project, student)
+
+
+@transaction.atomic
+def reset_copy(copy: StudentCopy, user) -> StudentCopy:
+    """Replace the copy's project by a fresh import of the original; the old one leaves the host."""
+    old = copy.project
+    record_audit(user, old, AuditAction.RESET, f"reset to the original of {copy.assignment.title!r}")
+    copy.project = _import_for(copy.assignment, copy.student)
+    copy.save(update_fields=["project"])
+    _delete_project(old)
+    return copy
+
+
+def _delete_project(project: Project) -> None:
+    # Removing the containers stops them: no separate stop operation is needed.
+    project_id = str(project.id)
+    project.delete()
+    dispatch.project_deleted(project_id)
+
+
+def _running(copy: StudentCopy) -> bool:
+    return any(node.status != NodeStatus.STOPPED for node in copy.project.nodes.all())
+
+
+@transaction.atomic
+def stop_copies(copies, user) -> list[Operation]:
+    """Ask a worker to stop each copy that has a node not stopped; returns the operations."""
+    copies = copies.select_related("project").prefetch_related("project__nodes")
+    return [dispatch.stop_project(copy.project, user) for copy in copies if _running(copy)]
+
+
+@transaction.atomic
+def delete_copies(copies, user) -> int:
+    """Delete copies and their projects (end of term); the host is cleaned by the worker."""
+    count = 0
+    for copy in copies.select_related("project", "assignment"):
+        record_audit(user, copy.project, AuditAction.DELETE, f"copy of {copy.assignment.title!r} deleted")
+        _delete_project(copy.project)  # cascades to the copy row
+        count += 1
+    return count

@@ -1,0 +1,84 @@
+"""Node quotas: how many nodes a student, and a whole course, may have running at once.
+
+A node counts from the moment it is asked to start (an unfinished start operation names it)
+until a worker reports it stopped, so thirty students pressing start in the same second are
+counted against each other before any container exists. Checks run inside the caller's
+transaction; the start view locks the course row first so that two checks cannot both pass on
+the same free capacity.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+
+from webgns.classrooms.choices import Role
+from webgns.classrooms.models import Course, StudentCopy
+from webgns.labs.choices import NodeStatus, OperationKind
+from webgns.labs.models import Node, Operation, Project
+
+
+class QuotaExceeded(ValidationError):
+    """Starting would exceed a node quota; the message says by how much and which limit."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__({"quota": [message]})
+
+
+def _pending_start_nodes() -> Q:
+    pending = Operation.objects.filter(finished__isnull=True)
+    whole = pending.filter(kind=OperationKind.PROJECT_START).values("project_id")
+    single = pending.filter(kind__in=[OperationKind.NODE_START, OperationKind.NODE_RESTART]).values("target")
+    return Q(project_id__in=whole) | Q(pk__in=single)
+
+
+def active_nodes() -> QuerySet[Node]:
+    """Nodes that run or are about to: not stopped, or named by an unfinished start."""
+    return Node.objects.filter(~Q(status=NodeStatus.STOPPED) | _pending_start_nodes())
+
+
+def running_for_student(user) -> int:
+    return active_nodes().filter(project__owner=user).count()
+
+
+def running_in_course(course: Course) -> int:
+    copies = StudentCopy.objects.filter(assignment__course=course).values("project_id")
+    return active_nodes().filter(project_id__in=copies).count()
+
+
+def _course_of(project: Project) -> Course | None:
+    copy = StudentCopy.objects.filter(project=project).select_related("assignment__course").first()
+    return copy.assignment.course if copy else None
+
+
+def _student_limit(user, course: Course | None) -> int | None:
+    """The copy's course limit; for a student's own labs the tightest of their courses'."""
+    if course is not None:
+        return course.student_node_limit
+    limits = Course.objects.filter(enrollments__user=user, enrollments__role=Role.STUDENT)
+    return min(limits.values_list("student_node_limit", flat=True), default=None)
+
+
+def check_start(project: Project, user, nodes: QuerySet[Node] | None = None) -> None:
+    """Raise QuotaExceeded if `user` starting `nodes` (default: all the project's) would pass a limit."""
+    course = _course_of(project)
+    student_limit = _student_limit(project.owner, course)
+    if student_limit is None and course is None:
+        return  # not a student and not a course lab: no quota applies
+    wanted = set((nodes if nodes is not None else project.nodes.all()).values_list("pk", flat=True))
+    already = set(active_nodes().filter(pk__in=wanted).values_list("pk", flat=True))
+    adding = len(wanted - already)
+    if adding == 0:
+        return
+    if student_limit is not None:
+        total = running_for_student(project.owner) + adding
+        if total > student_limit:
+            who = (
+                "your" if user is not None and user.pk == project.owner_id else f"{project.owner.username}'s"
+            )
+            raise QuotaExceeded(f"starting this lab would run {total} nodes; {who} limit is {student_limit}.")
+    if course is not None:
+        total = running_in_course(course) + adding
+        if total > course.course_node_limit:
+            raise QuotaExceeded(
+                f"starting this lab would run {total} nodes in course {course.name!r}; the course's limit is "
+                f"{course.course_node_limit}. Ask your teacher to stop labs that are not in use."
+            )

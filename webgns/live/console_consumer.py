@@ -1,0 +1,122 @@
+"""The console socket `ws/projects/<p>/nodes/<n>/console/`: a node's shell in the browser.
+
+Division of labour: `exec_session` owns the Docker side (start, resize, kill); this consumer checks
+access and pumps bytes. Output goes out as one binary frame per PTY read (up to 64 KiB), input is
+written as it comes (binary or text frames); a text frame that is exactly a JSON object
+`{"resize": [cols, rows]}` resizes the PTY instead. Terminal bytes never touch the channel layer.
+
+`?cols=&rows=` sets the size at start. A console needs the right to change the project: a shell
+can change anything in the lab (a read-only watch of someone's terminal is a later issue).
+When the socket closes, the shell and its children are killed; when the shell exits, the socket
+closes with 1000.
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+from urllib.parse import parse_qs
+
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from webgns.labs.choices import NodeStatus
+from webgns.live import close_codes
+from webgns.live.exec_session import ExecSession, NodeNotRunning, ShellFailed
+from webgns.live.project_access import decide_async, node_in_project
+
+log = logging.getLogger(__name__)
+
+MAX_DIMENSION = 1000  # columns or rows; larger is a client bug, not a terminal
+
+
+def parse_resize(text: str) -> tuple[int, int] | None:
+    """(cols, rows) when `text` is exactly a resize request, else None (then it is keystrokes)."""
+    if not text.startswith("{"):
+        return None
+    try:
+        message = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(message, dict) or set(message) != {"resize"}:
+        return None
+    size = message["resize"]
+    if (
+        isinstance(size, list)
+        and len(size) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= MAX_DIMENSION for v in size)
+    ):
+        return size[0], size[1]
+    return None
+
+
+def _query(scope: dict) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(scope.get("query_string", b"").decode("latin-1")).items()}
+
+
+def _dimension(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and 1 <= int(value) <= MAX_DIMENSION else None
+
+
+class NodeConsoleConsumer(AsyncWebsocketConsumer):
+    session: ExecSession | None = None
+    pump: asyncio.Task | None = None
+
+    async def connect(self) -> None:
+        kwargs = self.scope["url_route"]["kwargs"]
+        query = _query(self.scope)
+        decision = await decide_async(self.scope.get("user"), kwargs["project_id"], need_change=True)
+        await self.accept()
+        if decision.refusal is not None:
+            await self.close(code=decision.refusal)
+            return
+        node = await node_in_project(decision.project, kwargs["node_id"])
+        if node is None:
+            await self.close(code=close_codes.NOT_FOUND)
+            return
+        if node.status != NodeStatus.STARTED:
+            await self.close(code=close_codes.NOT_FOUND)
+            return
+        try:
+            self.session = await ExecSession.start(
+                str(node.id), _dimension(query.get("cols")), _dimension(query.get("rows"))
+            )
+        except NodeNotRunning:
+            await self.close(code=close_codes.NOT_FOUND)
+            return
+        except ShellFailed as error:
+            log.warning("console for node %s: %s", node.id, error)
+            await self.close(code=close_codes.CONSOLE_FAILED)
+            return
+        self.pump = asyncio.create_task(self._pump_output())
+
+    async def _pump_output(self) -> None:
+        try:
+            while chunk := await self.session.read():
+                await self.send(bytes_data=chunk)
+        except (ConnectionError, OSError) as error:
+            log.info("console stream ended: %s", error)
+        await self.close(code=1000)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.session is None:
+            return
+        if text_data is not None:
+            size = parse_resize(text_data)
+            if size is not None:
+                await self.session.resize(*size)
+                return
+            bytes_data = text_data.encode()
+        if bytes_data:
+            try:
+                await self.session.write(bytes_data)
+            except (ConnectionError, OSError):
+                await self.close(code=1000)
+
+    async def disconnect(self, code: int) -> None:
+        if self.pump is not None and self.pump is not asyncio.current_task():
+            self.pump.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self.pump
+        if self.session is not None:
+            await self.session.close()
+            self.session = None

@@ -1,0 +1,77 @@
+"""The events socket `ws/projects/<p>/events/`: a snapshot with its `seq`, then every event in order.
+
+Division of labour: workers and API views publish numbered events to the project's channel-layer
+group (`webgns.labs.events`); this consumer only checks access, sends snapshots and forwards.
+
+No event is lost between snapshot and stream: the consumer joins the group first, then reads
+`seq`, then builds the snapshot. Any event numbered at or below that `seq` was committed before
+the snapshot was read, so it is dropped here; every later one arrives through the group. Events
+queue in the consumer's channel until `connect` returns, so they are never sent before the
+snapshot. A client that sees a gap sends `{"type": "resync"}` and gets a fresh snapshot.
+"""
+
+import json
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.core.serializers.json import DjangoJSONEncoder
+
+from webgns.labs import events
+from webgns.live import close_codes
+from webgns.live.project_access import decide_async
+from webgns.live.snapshot import project_snapshot
+
+
+@database_sync_to_async
+def _numbered_snapshot(project_id: object) -> tuple[int, dict | None]:
+    seq = events.current_seq(project_id)  # before the snapshot: see the module docstring
+    return seq, project_snapshot(project_id)
+
+
+def _dumps(message: dict) -> str:
+    return json.dumps(message, cls=DjangoJSONEncoder, separators=(",", ":"))
+
+
+class ProjectEventsConsumer(AsyncWebsocketConsumer):
+    project_id: str
+    group: str | None = None
+    last_seq: int = 0
+
+    async def connect(self) -> None:
+        self.project_id = str(self.scope["url_route"]["kwargs"]["project_id"])
+        decision = await decide_async(self.scope.get("user"), self.project_id, need_change=False)
+        await self.accept()
+        if decision.refusal is not None:
+            await self.close(code=decision.refusal)
+            return
+        self.group = events.group_name(self.project_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self._send_snapshot()
+
+    async def disconnect(self, code: int) -> None:
+        if self.group is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            self.group = None
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        try:
+            message = json.loads(text_data or bytes_data or b"")
+        except ValueError:
+            return  # not ours to answer: the protocol has one client message
+        if isinstance(message, dict) and message.get("type") == "resync" and self.group is not None:
+            await self._send_snapshot()
+
+    async def project_event(self, message: dict) -> None:
+        event = message["event"]
+        if event.get("seq", 0) <= self.last_seq:
+            return  # already part of the snapshot this client holds
+        self.last_seq = event["seq"]
+        await self.send(text_data=_dumps(event))
+
+    async def _send_snapshot(self) -> None:
+        seq, project = await _numbered_snapshot(self.project_id)
+        if project is None:  # deleted meanwhile
+            await self.close(code=close_codes.NOT_FOUND)
+            return
+        self.last_seq = seq
+        await self.send(text_data=_dumps({"type": "snapshot", "seq": seq, "project": project}))

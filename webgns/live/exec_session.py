@@ -1,0 +1,185 @@
+"""One interactive shell in a node's container: a Docker exec with a TTY, as an asyncio byte stream.
+
+Division of labour: this module speaks to Docker (find the node's container, create the exec,
+start it, resize it, end it); `console_consumer` bridges it to a websocket. The start request is
+written by hand on an asyncio connection to the Docker socket: after the `101 UPGRADED` answer the
+same connection carries the PTY's raw bytes both ways, read in large chunks by the event loop, with
+no thread per console and no byte left behind in an HTTP client's buffer.
+
+Docker does not end an exec'd process when its client goes away (moby #9098), so `close()` kills
+the shell and everything it started, by host PID (the web tier runs on the Docker host).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import signal
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlparse
+
+import docker
+from docker.errors import APIError, NotFound
+
+log = logging.getLogger(__name__)
+
+NODE_LABEL = "webgns.node"  # the engine's label (webgns.compute.labels.NODE_LABEL); the web tier does not import it
+# bash when the image has it (history, completion), else the POSIX sh every image has.
+SHELL_COMMAND = ["/bin/sh", "-c", "command -v bash >/dev/null 2>&1 && exec bash -l || exec /bin/sh -l"]
+SHELL_ENV = ["TERM=xterm-256color", "COLORTERM=truecolor"]
+READ_CHUNK = 64 * 1024
+
+
+class NodeNotRunning(Exception):
+    """The node has no running container, so there is nothing to attach a shell to."""
+
+
+class ShellFailed(Exception):
+    """Docker refused to start the shell although the container runs."""
+
+
+@cache
+def docker_api() -> docker.APIClient:
+    # One client per process: requests' connection pool is safe for these short calls from threads.
+    return docker.from_env().api
+
+
+def _docker_endpoint() -> tuple[str, str | tuple[str, int]]:
+    url = urlparse(os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock"))
+    if url.scheme == "unix":
+        return "unix", url.path
+    return "tcp", (url.hostname or "127.0.0.1", url.port or 2375)
+
+
+def running_container(node_id: str) -> str:
+    """The id of the node's running container; NodeNotRunning if there is none."""
+    found = docker_api().containers(filters={"label": f"{NODE_LABEL}={node_id}", "status": "running"})
+    if not found:
+        raise NodeNotRunning(f"node {node_id} has no running container")
+    return found[0]["Id"]
+
+
+class ExecSession:
+    """A started shell: `read()` its output, `write()` keystrokes, `resize()`, then `close()`."""
+
+    def __init__(self, exec_id: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.exec_id = exec_id
+        self._reader = reader
+        self._writer = writer
+        self._closed = False
+
+    @classmethod
+    async def start(cls, node_id: str, cols: int | None = None, rows: int | None = None) -> ExecSession:
+        exec_id = await asyncio.to_thread(cls._create, node_id)
+        reader, writer = await _open_upgraded(exec_id)
+        session = cls(exec_id, reader, writer)
+        if cols and rows:
+            await session.resize(cols, rows)
+        return session
+
+    @staticmethod
+    def _create(node_id: str) -> str:
+        container = running_container(node_id)
+        try:
+            return docker_api().exec_create(container, SHELL_COMMAND, stdin=True, tty=True, environment=SHELL_ENV)[
+                "Id"
+            ]
+        except NotFound as error:
+            raise NodeNotRunning(f"node {node_id}'s container went away") from error
+        except APIError as error:
+            if error.response is not None and error.response.status_code == 409:
+                raise NodeNotRunning(f"node {node_id}'s container is not running") from error
+            raise ShellFailed(f"Docker could not start a shell: {error.explanation or error}") from error
+
+    async def read(self) -> bytes:
+        """The next chunk the PTY produced (up to 64 KiB); b"" once the shell has ended."""
+        return await self._reader.read(READ_CHUNK)
+
+    async def write(self, data: bytes) -> None:
+        self._writer.write(data)
+        await self._writer.drain()
+
+    async def resize(self, cols: int, rows: int) -> None:
+        try:
+            await asyncio.to_thread(docker_api().exec_resize, self.exec_id, height=rows, width=cols)
+        except APIError as error:  # the shell ended meanwhile: nothing left to resize
+            log.debug("resize of exec %s failed: %s", self.exec_id, error)
+
+    async def close(self) -> None:
+        """End the shell and everything it started, then drop the stream. Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        await asyncio.to_thread(self._kill)
+        self._writer.close()
+        with contextlib.suppress(OSError, ConnectionError):
+            await self._writer.wait_closed()
+
+    def _kill(self) -> None:
+        try:
+            info = docker_api().exec_inspect(self.exec_id)
+        except APIError:
+            return  # the container is gone, and its processes with it
+        if info.get("Running") and info.get("Pid"):
+            kill_process_tree(int(info["Pid"]))
+
+
+async def _open_upgraded(exec_id: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """POST /exec/{id}/start with `Upgrade: tcp`; the connection then carries the raw TTY bytes."""
+    kind, address = _docker_endpoint()
+    if kind == "unix":
+        reader, writer = await asyncio.open_unix_connection(address, limit=READ_CHUNK * 4)
+    else:
+        reader, writer = await asyncio.open_connection(*address, limit=READ_CHUNK * 4)
+    body = json.dumps({"Detach": False, "Tty": True}).encode()
+    version = docker_api().api_version
+    writer.write(
+        f"POST /v{version}/exec/{exec_id}/start HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n".encode()
+        + body
+    )
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    status_line = head.split(b"\r\n", 1)[0].decode("latin-1")
+    parts = status_line.split(" ", 2)
+    if len(parts) < 2 or parts[1] not in ("101", "200"):
+        writer.close()
+        detail = (await reader.read(4096)).decode("utf-8", "replace").strip()
+        if parts[1:2] in (["404"], ["409"]):
+            raise NodeNotRunning(f"the node's container is not running ({detail})")
+        raise ShellFailed(f"Docker refused to start the shell: {status_line} {detail}")
+    return reader, writer
+
+
+def kill_process_tree(pid: int) -> None:
+    """SIGKILL `pid` and all its descendants (twice over, for children forked meanwhile)."""
+    for _ in range(2):
+        doomed = _descendants(pid)
+        if not doomed:
+            return
+        for victim in doomed:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(victim, signal.SIGKILL)
+
+
+def _descendants(pid: int) -> list[int]:
+    """`pid` itself and every process below it, read from /proc; [] when `pid` is gone."""
+    if not Path(f"/proc/{pid}").exists():
+        return []
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(stat.parent.name))
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        pending.extend(children.get(current, []))
+    return found
