@@ -2,7 +2,7 @@
 
 Starts, stops and restarts are recorded by `operation_hooks` whenever an Operation is created,
 whichever API asked for it; resets and deletions by `copies`; console sessions by the console
-consumer, which calls `record_audit(user, project, AuditAction.CONSOLE)` when it accepts one.
+consumer through the `labs.signals.console_opened` signal, received in `operation_hooks`.
 """
 
 from webgns.classrooms.choices import AuditAction

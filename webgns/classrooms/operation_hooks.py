@@ -13,6 +13,7 @@ from webgns.classrooms.audit import record_audit
 from webgns.classrooms.choices import AuditAction
 from webgns.labs.choices import OperationKind
 from webgns.labs.models import Node, Operation
+from webgns.labs.signals import console_opened
 
 _STARTS = {OperationKind.PROJECT_START, OperationKind.NODE_START, OperationKind.NODE_RESTART}
 _AUDITED = {
@@ -41,3 +42,8 @@ def audit_operation(sender, instance: Operation, created: bool, **kwargs) -> Non
         node = Node.objects.filter(pk=instance.target).only("name").first()
         detail = f"node {node.name}" if node else ""
     record_audit(instance.user, instance.project, _AUDITED[instance.kind], detail)
+
+
+@receiver(console_opened, dispatch_uid="classrooms.audit_console")
+def audit_console(sender, user, node: Node, mode: str = "interactive", **kwargs) -> None:
+    record_audit(user, node.project, AuditAction.CONSOLE, f"node {node.name} ({mode})")

@@ -21,7 +21,7 @@ from typing import Any
 import docker
 from docker.errors import APIError, ImageNotFound, NotFound
 
-from webgns.compute.errors import ImageUnavailable, NodeFailed, NodeNotRunning
+from webgns.compute.errors import ImageUnavailable, NodeFailed
 from webgns.compute.labels import NODE_LABEL, PROJECT_LABEL, container_labels, container_name
 from webgns.compute.namespaces import netns_path
 from webgns.compute.specs import BRIDGE, ERROR, STARTED, STOPPED, NodeSpec, NodeState
@@ -179,14 +179,6 @@ class DockerNodes:
         else:
             self._pids.pop(node.id, None)
         return state
-
-    def running_pid(self, node: NodeSpec) -> int:
-        state = self.state(node)
-        if state.status != STARTED or not state.pid:
-            raise NodeNotRunning(f"node {node.name} is not running")
-        return state.pid
-
-    # -- creation ------------------------------------------------------------------------------
 
     def _create(self, node: NodeSpec) -> str:
         image = image_of(node)

@@ -20,7 +20,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from pyroute2 import IPRoute, NetlinkError
+from pyroute2 import NetlinkError
 
 from webgns.compute.bridge_switch import IFF_UP, ensure_bridge
 from webgns.compute.errors import LinkFailed, NamespaceUnavailable
@@ -101,16 +101,6 @@ def veth_present(sessions: NetlinkSessions, alias: str, a: LinkEnd, b: LinkEnd) 
         return _intact(sessions, alias, a, b) is not None
     except NamespaceUnavailable:
         return False
-
-
-def labelled_interfaces(ipr: IPRoute) -> dict[str, str]:
-    """Interfaces in `ipr`'s namespace that carry a link alias, as {ifname: link id}."""
-    found = {}
-    for link in ipr.get_links():
-        link_id = link_id_from_alias(link.get_attr("IFLA_IFALIAS"))
-        if link_id is not None:
-            found[link.get_attr("IFLA_IFNAME")] = link_id
-    return found
 
 
 def _create(sessions: NetlinkSessions, a: LinkEnd, b: LinkEnd) -> None:

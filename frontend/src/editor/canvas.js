@@ -15,6 +15,7 @@ import { canvasStyle } from "./canvas-style.js";
 cytoscape.use(edgehandles);
 
 export const TEMPLATE_MIME = "application/x-webgns-template";
+const LARGE_LAB_LINKS = 300;
 
 export class LabCanvas {
   /**
@@ -188,6 +189,7 @@ export class LabCanvas {
       cy.add(add.filter((e) => e.group === "nodes"));
       cy.add(add.filter((e) => e.group === "edges" && this.store.nodes.has(e.data.source) && this.store.nodes.has(e.data.target)));
     });
+    this.adaptToSize();
     if (first && cy.nodes().length) this.fit();
     if (!this.firstRenderDone) {
       performance.mark("webgns-elements-added");
@@ -229,6 +231,17 @@ export class LabCanvas {
     delete changed.source;
     delete changed.target;
     if (Object.keys(changed).length) el.data(changed);
+  }
+
+  /**
+   * Big labs draw links as straight "haystack" lines, Cytoscape's cheapest edge (no per-edge curve geometry):
+   * parallel links then overlap, which matters little at the zoom a big lab is viewed at.
+   */
+  adaptToSize() {
+    const big = this.cy.edges().length > LARGE_LAB_LINKS;
+    if (big === this.bigLab) return;
+    this.bigLab = big;
+    this.cy.style().selector("edge").style({ "curve-style": big ? "haystack" : "bezier" }).update();
   }
 
   /**
