@@ -18,6 +18,11 @@ from pathlib import Path
 import pytest
 import requests
 
+try:  # the lead's session fixture that runs the whole stack; importing it here registers it
+    from tests.live_stack import live_stack  # noqa: F401
+except ImportError:
+    live_stack = None
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -45,22 +50,27 @@ def _token(base_url: str, username: str, password: str) -> str:
     return response.json()["token"]
 
 
+def _field(running: object, name: str) -> str:
+    value = running.get(name) if isinstance(running, dict) else getattr(running, name, None)
+    return value or ""
+
+
 @pytest.fixture(scope="session")
-def stack(request) -> Iterator[Stack]:
+def stack(request) -> Stack:
     base_url = os.environ.get("WEBGNS_E2E_BASE_URL")
     if base_url:
         username = os.environ.get("WEBGNS_E2E_USERNAME", "admin")
         password = os.environ["WEBGNS_E2E_PASSWORD"]
         base_url = base_url.rstrip("/")
-        yield Stack(base_url, username, password, _token(base_url, username, password))
-        return
-    try:
-        from tests import live_stack
-    except ImportError:
+        return Stack(base_url, username, password, _token(base_url, username, password))
+    if live_stack is None:
         pytest.skip("needs a running stack: tests/live_stack.py, or WEBGNS_E2E_BASE_URL and WEBGNS_E2E_PASSWORD")
-    with live_stack.running_stack() as running:
-        yield Stack(running.base_url, running.username, running.password,
-                    getattr(running, "token", "") or _token(running.base_url, running.username, running.password))
+    running = request.getfixturevalue("live_stack")
+    if running is None or not _field(running, "base_url"):
+        pytest.skip("needs a running stack: tests/live_stack.py's live_stack fixture gave none")
+    base_url = _field(running, "base_url").rstrip("/")
+    username, password = _field(running, "username"), _field(running, "password")
+    return Stack(base_url, username, password, _field(running, "token") or _token(base_url, username, password))
 
 
 @pytest.fixture(scope="session")
@@ -79,7 +89,21 @@ def browser():
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
-    setattr(item, f"report_{report.when}", report)
+    # Shot at the moment of failure, while the lab is still there (fixtures are torn down after this).
+    if report.failed and report.when == "call":
+        _save_screenshots(item, getattr(item, "e2e_pages", []), getattr(item, "e2e_errors", []))
+
+
+def _save_screenshots(item, pages: list, errors: list[str]) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = re.sub(r"[^\w.-]+", "_", item.nodeid)
+    for i, page in enumerate(pages):
+        try:
+            page.screenshot(path=str(ARTIFACTS / f"{name}-page{i}.png"), full_page=True)
+        except Exception as error:  # a crashed page cannot be shot; say so instead
+            (ARTIFACTS / f"{name}-page{i}.txt").write_text(f"no screenshot: {error}")
+    if errors:
+        (ARTIFACTS / f"{name}-errors.txt").write_text("\n".join(errors))
 
 
 @pytest.fixture
@@ -87,6 +111,8 @@ def new_page(browser, request) -> Iterator[Callable]:
     """new_page() -> a fresh page in its own browser context (own cookies), 1400x900."""
     contexts, pages = [], []
     errors: list[str] = []
+    request.node.e2e_pages = pages
+    request.node.e2e_errors = errors
 
     def make():
         context = browser.new_context(viewport={"width": 1400, "height": 900})
@@ -98,17 +124,6 @@ def new_page(browser, request) -> Iterator[Callable]:
         return page
 
     yield make
-    failed = getattr(request.node, "report_call", None) is None or request.node.report_call.failed
-    if failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        name = re.sub(r"[^\w.-]+", "_", request.node.nodeid)
-        for i, page in enumerate(pages):
-            try:
-                page.screenshot(path=str(ARTIFACTS / f"{name}-page{i}.png"), full_page=True)
-            except Exception as error:  # a crashed page cannot be shot; say so instead
-                (ARTIFACTS / f"{name}-page{i}.txt").write_text(f"no screenshot: {error}")
-        if errors:
-            (ARTIFACTS / f"{name}-errors.txt").write_text("\n".join(errors))
     for context in contexts:
         context.close()
     assert not errors, f"uncaught errors in the page: {errors}"

@@ -5,6 +5,7 @@ from a browser terminal and shapes the link through the side form; another check
 one project see each other's changes live; the rest check that refusals are shown where they belong.
 """
 
+import json
 import time
 import uuid
 
@@ -23,6 +24,11 @@ from tests.e2e.editor_page import (
 )
 
 pytestmark = pytest.mark.e2e
+
+
+def items(body: list | dict) -> list:
+    """A list endpoint's items, paginated ({"results": [...]}) or not."""
+    return body["results"] if isinstance(body, dict) else body
 
 
 def host_capabilities(stack, api) -> dict:
@@ -60,8 +66,7 @@ def test_build_run_and_ping_a_two_node_lab_with_the_mouse(stack, api, logged_in,
     page.click("#btn-link-mode")
     link = page.evaluate("[...window.webgns.store.links.values()][0]")
     assert {link["a"]["node"], link["b"]["node"]} == {a["id"], b["id"]}
-    server_links = api.get(f"{stack.base_url}/api/projects/{project_id}/links/", timeout=10).json()
-    assert len(server_links.get("results", server_links)) == 1
+    assert len(items(api.get(f"{stack.base_url}/api/projects/{project_id}/links/", timeout=10).json())) == 1
 
     # Start the whole lab from the toolbar; both nodes turn green from live events.
     page.click("#btn-start-all")
@@ -83,8 +88,16 @@ def test_build_run_and_ping_a_two_node_lab_with_the_mouse(stack, api, logged_in,
     assert "bytes from 10.0.0.2" in text, text
     assert "1 packets received" in text, text
     assert len(page.query_selector_all(".terminal-tab")) == 2
+    # The PTY has the size xterm was fitted to (the resize message reached the node).
+    cols_rows = page.evaluate(
+        "(id) => { const t = window.webgns.terminals.tabs.get(id).terminal; return [t.rows, t.cols]; }", a["id"]
+    )
+    assert cols_rows[1] > 40, cols_rows
+    type_in_terminal(page, a["id"], "stty size; echo size-done")
+    wait_terminal_text(page, a["id"], f"{cols_rows[0]} {cols_rows[1]}\nsize-done")
 
     # The link form: netem fields disabled with the host's reason when it lacks netem; a rate applies.
+    page.click("#btn-fit")  # the terminals took half the width: bring the lab back into view
     mid = link_screen_midpoint(page, link["id"])
     page.mouse.click(mid["x"], mid["y"])
     page.wait_for_selector(".impairment-form")
@@ -92,6 +105,9 @@ def test_build_run_and_ping_a_two_node_lab_with_the_mouse(stack, api, logged_in,
     if caps and not caps.get("netem"):
         assert page.is_disabled("input[name='a_to_b.delay_ms']")
         assert "unavailable" in page.text_content(".capability-note[data-need=netem]")
+    type_in_terminal(page, a["id"], "tc qdisc show dev eth0; echo tc-before")
+    shown = wait_terminal_text(page, a["id"], "tc-before\n").split("echo tc-before")[-1]
+    assert "qdisc tbf" not in shown and "qdisc netem" not in shown, shown
     page.fill("input[name='a_to_b.rate_kbps']", "2000")
     page.click(".impairment-form button.primary")
     page.wait_for_function(
@@ -100,11 +116,11 @@ def test_build_run_and_ping_a_two_node_lab_with_the_mouse(stack, api, logged_in,
     assert page.text_content(".impairment-form .form-error") == ""
     saved = api.get(f"{stack.base_url}/api/projects/{project_id}/links/{link['id']}/", timeout=10).json()
     assert saved["impairment"]["a_to_b"]["rate_kbps"] == 2000
-    # The shaping is on the wire: busybox's tc in node a shows a 2 Mbit/s qdisc on eth0 (tbf or netem).
-    type_in_terminal(page, a["id"], "tc qdisc show dev eth0; echo tc-done")
-    text = wait_terminal_text(page, a["id"], "tc-done\n")
-    shown = text.split("tc qdisc show dev eth0")[-1]
-    assert "2Mbit" in shown or "2000Kbit" in shown, shown
+    # The shaping is on the wire: node a's eth0 now has a shaping qdisc (busybox's tc names tbf but cannot
+    # print its options), where before it had none.
+    type_in_terminal(page, a["id"], "tc qdisc show dev eth0; echo tc-after")
+    shown = wait_terminal_text(page, a["id"], "tc-after\n").split("echo tc-after")[-1]
+    assert "qdisc tbf" in shown or "qdisc netem" in shown, shown
 
     # Stop the lab from the toolbar; both go grey.
     page.click("#btn-stop-all")
@@ -156,10 +172,37 @@ def test_two_pages_on_one_project_see_each_others_changes(stack, project, logged
     assert second.evaluate("window.webgns.canvas.cy.nodes().length") == 0
 
 
+def test_box_select_with_shift_and_delete_the_selection(stack, api, project, logged_in):
+    base = f"{stack.base_url}/api/projects/{project['id']}"
+    busybox = next(t for t in items(api.get(f"{stack.base_url}/api/templates/", timeout=10).json())
+                   if t["name"] == "busybox")
+    made = {name: api.post(f"{base}/nodes/", json={"name": name, "template": busybox["id"], "x": x, "y": y},
+                           timeout=10).json()
+            for name, x, y in (("a1", 0, 0), ("a2", 150, 0), ("far", 600, 400))}
+    api.post(f"{base}/links/", json={"a": {"node": made["a1"]["id"]}, "b": {"node": made["far"]["id"]}}, timeout=10)
+    page = logged_in()
+    open_editor(page, stack.base_url, project["id"])
+    page.wait_for_function("window.webgns.canvas.cy.nodes().length === 3 && window.webgns.store.links.size === 1")
+
+    # Shift+drag a box around a1 and a2 only.
+    a1, a2 = node_screen_position(page, "a1"), node_screen_position(page, "a2")
+    page.keyboard.down("Shift")
+    drag_mouse(page, {"x": a1["x"] - 40, "y": a1["y"] - 40}, {"x": a2["x"] + 40, "y": a2["y"] + 50})
+    page.keyboard.up("Shift")
+    selected = page.evaluate("window.webgns.canvas.selected().nodes().map((n) => n.data('label')).sort()")
+    assert selected == ["a1", "a2"]
+
+    # Delete removes both (and a1's link) on the server; "far" stays.
+    page.keyboard.press("Delete")
+    page.wait_for_function("window.webgns.canvas.cy.nodes().length === 1")
+    names = [n["name"] for n in items(api.get(f"{base}/nodes/", timeout=10).json())]
+    assert names == ["far"]
+    assert items(api.get(f"{base}/links/", timeout=10).json()) == []
+
+
 def test_refusals_are_shown_next_to_what_caused_them(stack, api, project, logged_in):
     base = f"{stack.base_url}/api/projects/{project['id']}"
-    templates = api.get(f"{stack.base_url}/api/templates/", timeout=10).json()
-    templates = templates.get("results", templates) if isinstance(templates, dict) else templates
+    templates = items(api.get(f"{stack.base_url}/api/templates/", timeout=10).json())
     busybox = next(t for t in templates if t["name"] == "busybox")
     nodes = [
         api.post(f"{base}/nodes/", json={"name": n, "template": busybox["id"], "x": x, "y": 0, "adapters": 1},
@@ -212,3 +255,47 @@ def test_login_refuses_a_wrong_password(stack, new_page):
     page.fill("#id_password", "not-the-password")
     page.click("form.login-form button[type=submit]")
     assert "enter a correct username and password" in page.text_content("[role=alert]").lower()
+
+
+def test_export_import_and_delete_from_the_project_list(stack, api, project, logged_in, cleanup_projects, tmp_path):
+    base = f"{stack.base_url}/api/projects/{project['id']}"
+    busybox = next(t for t in items(api.get(f"{stack.base_url}/api/templates/", timeout=10).json())
+                   if t["name"] == "busybox")
+    for name, x in (("left", 0), ("right", 300)):
+        api.post(f"{base}/nodes/", json={"name": name, "template": busybox["id"], "x": x, "y": 0}, timeout=10)
+    page = logged_in()
+    row = page.wait_for_selector(f'tr[data-project-id="{project["id"]}"]')
+
+    # Export downloads the project's JSON document.
+    with page.expect_download() as download_info:
+        row.query_selector("a:text('Export')").click()
+    exported = tmp_path / "exported.json"
+    download_info.value.save_as(exported)
+    document = json.loads(exported.read_text())
+    assert sorted(n["name"] for n in document["nodes"]) == ["left", "right"]
+
+    # Importing it under a new name opens the copy in the editor with both nodes.
+    document["name"] = f"{project['name']}-copy"
+    exported.write_text(json.dumps(document))
+    page.set_input_files("#import-form input[type=file]", str(exported))
+    page.click("#import-form button[type=submit]")
+    page.wait_for_url("**/projects/*/")
+    copy_id = page.url.rstrip("/").rsplit("/", 1)[-1]
+    cleanup_projects.append(copy_id)
+    assert copy_id != project["id"]
+    page.wait_for_function("window.webgns && window.webgns.canvas.cy.nodes().length === 2")
+
+    # A file that is not an export is refused under the import form.
+    page.goto(f"{stack.base_url}/")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "something-else"}')
+    page.set_input_files("#import-form input[type=file]", str(bad))
+    page.click("#import-form button[type=submit]")
+    error = page.wait_for_selector("#import-form .field-error:not(:empty)")
+    assert "format" in error.text_content()
+
+    # Delete from the list, after the confirmation dialog.
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.click(f'tr[data-project-id="{copy_id}"] button:text("Delete")')
+    page.wait_for_selector(f'tr[data-project-id="{copy_id}"]', state="detached")
+    assert api.get(f"{stack.base_url}/api/projects/{copy_id}/", timeout=10).status_code == 404

@@ -1,6 +1,7 @@
 """The events socket through Channels' WebsocketCommunicator on the real ASGI app (auth, origin
 check, routing), the real Redis channel layer, and a real Celery worker driving dockerd."""
 
+import asyncio
 import time
 import uuid
 
@@ -10,7 +11,7 @@ from channels.layers import get_channel_layer
 from django.test import Client
 
 from tests.labs.factories import create_node, create_project
-from tests.live.conftest import token_of, wait_operation
+from tests.live.conftest import token_of
 from webgns.labs import events
 from webgns.live import close_codes
 
@@ -201,5 +202,15 @@ def test_publish_from_a_worker_thread_reaches_the_group(transactional_db, api):
         async_to_sync(layer.group_discard)(events.group_name(project["id"]), channel)
 
 
-# wait_operation is re-exported for tests that drive operations by hand
-__all__ = ["wait_operation"]
+async def test_an_idle_subscriber_still_gets_events(transactional_db, api, communicator):
+    """A lab can sit quiet for minutes: the channel layer's blocking read must outlast Redis's socket timeout."""
+    project = await sync_to_async(create_project)(api)
+    comm = communicator(events_path(project["id"]), token=await sync_to_async(token_of)(api))
+    assert (await comm.connect(timeout=5))[0]
+    try:
+        await comm.receive_json_from(timeout=5)
+        await asyncio.sleep(7)  # longer than redis-py's default 5 s socket timeout
+        seq = await sync_to_async(events.publish_now)(project["id"], "operation.progress", operation={"id": "w"})
+        assert (await comm.receive_json_from(timeout=5))["seq"] == seq
+    finally:
+        await comm.disconnect()

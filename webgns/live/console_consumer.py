@@ -58,6 +58,10 @@ def _dimension(value: str | None) -> int | None:
 
 
 class NodeConsoleConsumer(AsyncWebsocketConsumer):
+    # No channel layer: a console hears nothing from the group, and a consumer without one costs no
+    # Redis connection and no blocking read per open terminal. (An alias that names no configured
+    # layer makes Channels' get_channel_layer() answer None.)
+    channel_layer_alias = "none: consoles use no channel layer"
     session: ExecSession | None = None
     pump: asyncio.Task | None = None
 

@@ -3,8 +3,11 @@
 Division of labour: this module speaks to Docker (find the node's container, create the exec,
 start it, resize it, end it); `console_consumer` bridges it to a websocket. The start request is
 written by hand on an asyncio connection to the Docker socket: after the `101 UPGRADED` answer the
-same connection carries the PTY's raw bytes both ways, read in large chunks by the event loop, with
-no thread per console and no byte left behind in an HTTP client's buffer.
+same connection carries the PTY's raw bytes both ways, with no thread per console and no byte left
+behind in an HTTP client's buffer. Output is buffered as it arrives and handed out in chunks of up
+to 64 KiB: a keystroke's echo goes out at once, while bulk output (`cat` of a big file, which the
+PTY delivers in 4 KiB pieces) waits a millisecond to fill a big chunk, since every websocket frame
+has a fixed cost in the server that dwarfs the cost of its bytes.
 
 Docker does not end an exec'd process when its client goes away (moby #9098), so `close()` kills
 the shell and everything it started, by host PID (the web tier runs on the Docker host).
@@ -32,6 +35,11 @@ NODE_LABEL = "webgns.node"  # the engine's label (webgns.compute.labels.NODE_LAB
 SHELL_COMMAND = ["/bin/sh", "-c", "command -v bash >/dev/null 2>&1 && exec bash -l || exec /bin/sh -l"]
 SHELL_ENV = ["TERM=xterm-256color", "COLORTERM=truecolor"]
 READ_CHUNK = 64 * 1024
+# A piece this large means bulk output: wait this long for more before handing out a chunk.
+BULK_PIECE = 4000
+COALESCE_SECONDS = 0.001
+# Stop reading from Docker while this much output waits for the websocket (slow browser).
+HIGH_WATER = 1024 * 1024
 
 
 class NodeNotRunning(Exception):
@@ -66,17 +74,15 @@ def running_container(node_id: str) -> str:
 class ExecSession:
     """A started shell: `read()` its output, `write()` keystrokes, `resize()`, then `close()`."""
 
-    def __init__(self, exec_id: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    def __init__(self, exec_id: str, stream: _RawStream) -> None:
         self.exec_id = exec_id
-        self._reader = reader
-        self._writer = writer
+        self._stream = stream
         self._closed = False
 
     @classmethod
     async def start(cls, node_id: str, cols: int | None = None, rows: int | None = None) -> ExecSession:
         exec_id = await asyncio.to_thread(cls._create, node_id)
-        reader, writer = await _open_upgraded(exec_id)
-        session = cls(exec_id, reader, writer)
+        session = cls(exec_id, await _open_upgraded(exec_id))
         if cols and rows:
             await session.resize(cols, rows)
         return session
@@ -97,11 +103,13 @@ class ExecSession:
 
     async def read(self) -> bytes:
         """The next chunk the PTY produced (up to 64 KiB); b"" once the shell has ended."""
-        return await self._reader.read(READ_CHUNK)
+        await self._stream.wait_for_data()
+        if BULK_PIECE <= self._stream.buffered < READ_CHUNK:
+            await asyncio.sleep(COALESCE_SECONDS)
+        return self._stream.take(READ_CHUNK)
 
     async def write(self, data: bytes) -> None:
-        self._writer.write(data)
-        await self._writer.drain()
+        await self._stream.write(data)
 
     async def resize(self, cols: int, rows: int) -> None:
         try:
@@ -115,9 +123,7 @@ class ExecSession:
             return
         self._closed = True
         await asyncio.to_thread(self._kill)
-        self._writer.close()
-        with contextlib.suppress(OSError, ConnectionError):
-            await self._writer.wait_closed()
+        self._stream.close()
 
     def _kill(self) -> None:
         try:
@@ -128,31 +134,112 @@ class ExecSession:
             kill_process_tree(int(info["Pid"]))
 
 
-async def _open_upgraded(exec_id: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+class _RawStream(asyncio.Protocol):
+    """A byte connection whose input accumulates until taken, with flow control both ways."""
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+        self._ready = asyncio.Event()
+        self._writable = asyncio.Event()
+        self._writable.set()
+        self._eof = False
+        self._paused = False
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        self._buffer += data
+        self._ready.set()
+        if len(self._buffer) > HIGH_WATER and not self._paused:
+            self._paused = True
+            self.transport.pause_reading()
+
+    def eof_received(self) -> bool:
+        self._eof = True
+        self._ready.set()
+        return False
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._eof = True
+        self._ready.set()
+        self._writable.set()
+
+    def pause_writing(self) -> None:
+        self._writable.clear()
+
+    def resume_writing(self) -> None:
+        self._writable.set()
+
+    @property
+    def buffered(self) -> int:
+        return len(self._buffer)
+
+    async def wait_for_data(self) -> None:
+        while not self._buffer and not self._eof:
+            self._ready.clear()
+            await self._ready.wait()
+
+    def take(self, limit: int) -> bytes:
+        """Up to `limit` buffered bytes (b"" only at end of stream)."""
+        chunk = bytes(self._buffer[:limit])
+        del self._buffer[:limit]
+        if self._paused and len(self._buffer) < HIGH_WATER // 2:
+            self._paused = False
+            self.transport.resume_reading()
+        return chunk
+
+    async def read_until(self, marker: bytes, limit: int = 65536) -> bytes:
+        while marker not in self._buffer:
+            if self._eof or len(self._buffer) > limit:
+                raise ShellFailed(f"Docker closed the connection or sent no header end: {bytes(self._buffer[:200])!r}")
+            await self.wait_for_data_beyond(len(self._buffer))
+        end = self._buffer.index(marker) + len(marker)
+        return self.take(end)
+
+    async def wait_for_data_beyond(self, size: int) -> None:
+        while len(self._buffer) <= size and not self._eof:
+            self._ready.clear()
+            await self._ready.wait()
+
+    async def write(self, data: bytes) -> None:
+        if self.transport is None or self.transport.is_closing():
+            raise ConnectionError("the shell's stream is closed")
+        self.transport.write(data)
+        await self._writable.wait()
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+
+
+async def _open_upgraded(exec_id: str) -> _RawStream:
     """POST /exec/{id}/start with `Upgrade: tcp`; the connection then carries the raw TTY bytes."""
+    loop = asyncio.get_running_loop()
     kind, address = _docker_endpoint()
     if kind == "unix":
-        reader, writer = await asyncio.open_unix_connection(address, limit=READ_CHUNK * 4)
+        _, stream = await loop.create_unix_connection(_RawStream, address)
     else:
-        reader, writer = await asyncio.open_connection(*address, limit=READ_CHUNK * 4)
+        _, stream = await loop.create_connection(_RawStream, *address)
     body = json.dumps({"Detach": False, "Tty": True}).encode()
     version = docker_api().api_version
-    writer.write(
+    stream.transport.write(
         f"POST /v{version}/exec/{exec_id}/start HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\n"
         f"Content-Length: {len(body)}\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n".encode()
         + body
     )
-    await writer.drain()
-    head = await reader.readuntil(b"\r\n\r\n")
+    head = await stream.read_until(b"\r\n\r\n")
     status_line = head.split(b"\r\n", 1)[0].decode("latin-1")
     parts = status_line.split(" ", 2)
     if len(parts) < 2 or parts[1] not in ("101", "200"):
-        writer.close()
-        detail = (await reader.read(4096)).decode("utf-8", "replace").strip()
+        await asyncio.sleep(0.05)  # let the error body arrive
+        detail = stream.take(4096).decode("utf-8", "replace").strip()
+        stream.close()
         if parts[1:2] in (["404"], ["409"]):
             raise NodeNotRunning(f"the node's container is not running ({detail})")
         raise ShellFailed(f"Docker refused to start the shell: {status_line} {detail}")
-    return reader, writer
+    return stream
 
 
 def kill_process_tree(pid: int) -> None:

@@ -52,6 +52,8 @@ export class LabCanvas {
     });
     this.linkMode = false;
     this.bindGestures();
+    // The terminal dock opening or closing resizes the canvas: Cytoscape only watches the window.
+    new ResizeObserver(() => this.cy.resize()).observe(container);
     this.unsubscribe = store.subscribe((change) => this.applyChange(change));
     this.firstRenderDone = false;
   }
