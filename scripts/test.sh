@@ -5,6 +5,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 # Tests use their own Redis database so a running `make run` instance is not disturbed.
 export WEBGNS_REDIS_URL=${WEBGNS_TEST_REDIS_URL:-redis://127.0.0.1:6379/9}
+# Test settings: their own instance label, so no sweep touches the nodes of a running `make run`.
+export DJANGO_SETTINGS_MODULE=tests.settings
 mkdir -p test-artifacts
 status=0
 

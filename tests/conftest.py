@@ -1,6 +1,7 @@
 """Fixtures shared by every test package: users, authenticated API clients, built-in templates,
 and a real Celery worker (in-process thread, real Redis broker) for tests that drive the host."""
 
+import io
 import os
 import time
 from collections.abc import Callable
@@ -17,7 +18,7 @@ os.environ.setdefault("WEBGNS_REDIS_URL", "redis://127.0.0.1:6379/9")
 def templates(db) -> dict:
     from webgns.labs.models import Template
 
-    call_command("seed_templates", stdout=open(os.devnull, "w"))
+    call_command("seed_templates", stdout=io.StringIO())
     return {t.name: t for t in Template.objects.all()}
 
 
@@ -88,3 +89,9 @@ def wait_for(predicate: Callable[[], object], timeout: float = 60, interval: flo
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Browser tests run last: Playwright's sync API keeps an event loop running in the main thread
+    for the rest of the session, which the asyncio tests (websockets) cannot share."""
+    items.sort(key=lambda item: "/e2e/" in str(item.path))

@@ -91,11 +91,14 @@ class LiveStack:
             "WEBGNS_DB_PATH": str(self._dir / "webgns.sqlite3"),
             "WEBGNS_DATA_DIR": str(self._dir / "data"),
             "WEBGNS_REDIS_URL": self.redis_url,
+            "WEBGNS_INSTANCE": self._dir.name,
             "WEBGNS_ADMIN_PASSWORD": ADMIN_PASSWORD,
             "WEBGNS_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "PYTHONUNBUFFERED": "1",
         }
-        for command in (["migrate", "--noinput", "-v0"], ["seed_templates"], ["ensure_admin"]):
+        # collectstatic: the stack's data dir is fresh, and Daphne serves the built frontend from it.
+        for command in (["migrate", "--noinput", "-v0"], ["seed_templates"], ["ensure_admin"],
+                        ["collectstatic", "--noinput", "-v0"]):
             subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=self.env, check=True,
                            stdout=subprocess.DEVNULL, timeout=120)
         self._start_worker()
@@ -261,6 +264,11 @@ def _terminate(process: subprocess.Popen, timeout: float = 15) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(5)
+
+
+def running_stack() -> LiveStack:
+    """A LiveStack to use as a context manager outside pytest (bench/bench_editor.py)."""
+    return LiveStack()
 
 
 @pytest.fixture(scope="session")

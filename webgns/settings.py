@@ -4,6 +4,7 @@ Defaults make a single machine work with nothing configured: SQLite under ./var/
 127.0.0.1:6379, DEBUG off. Every WEBGNS_* variable is listed in README.md.
 """
 
+import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -127,7 +128,8 @@ REDIS_URL = os.environ.get("WEBGNS_REDIS_URL", "redis://127.0.0.1:6379/0")
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "capacity": 1000, "expiry": 30},
+        # redis-py's default 5 s socket timeout would close an idle websocket's receive loop.
+        "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}], "capacity": 1000, "expiry": 30},
     }
 }
 
@@ -145,6 +147,12 @@ CELERY_BEAT_SCHEDULE = {
 }
 # The compute host this worker serves; nodes carry it, tasks are routed to compute.<host>.
 WEBGNS_COMPUTE_HOST = os.environ.get("WEBGNS_COMPUTE_HOST", "local")
+# Labels every container and OVS bridge this installation creates; the reconcile sweep removes
+# only orphans with this label, so a test run never removes the nodes of a `make run` on the same
+# host. Derived from the database path: one database, one set of labs.
+WEBGNS_INSTANCE = os.environ.get("WEBGNS_INSTANCE") or hashlib.sha256(
+    DATABASES["default"]["NAME"].encode()
+).hexdigest()[:12]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

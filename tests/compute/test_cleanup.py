@@ -48,7 +48,7 @@ def test_remove_project_leaves_no_container_interface_or_ovs_bridge(lab, docker_
 
 
 def test_remove_orphans_removes_only_unknown_projects(engine, docker_client, ovs_running):
-    from conftest import LabBuilder
+    from tests.compute.conftest import LabBuilder
 
     orphan, kept = LabBuilder(engine), LabBuilder(engine)
     try:

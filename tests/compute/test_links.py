@@ -100,7 +100,7 @@ def test_stopped_then_started_node_gets_its_links_back(lab):
     link = lab.link(a, "eth0", b, "eth0")
     lab.plumb()
     lab.address(b, "10.16.0.2/24")
-    lab.engine.stop_node(a)
+    lab.engine.stop_node(a)  # no links named: nothing is parked, as when a node is killed
     # The namespace goes with the container's process (the kernel tears it down a moment
     # later, asynchronously); so does the pair, on both sides.
     assert lab.engine.plumb_links([link], lab.nodes)[link.id].status == LINK_DOWN

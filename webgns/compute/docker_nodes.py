@@ -22,7 +22,7 @@ import docker
 from docker.errors import APIError, ImageNotFound, NotFound
 
 from webgns.compute.errors import ImageUnavailable, NodeFailed
-from webgns.compute.labels import NODE_LABEL, PROJECT_LABEL, container_labels, container_name
+from webgns.compute.labels import INSTANCE_LABEL, NODE_LABEL, PROJECT_LABEL, container_labels, container_name
 from webgns.compute.namespaces import netns_path
 from webgns.compute.specs import BRIDGE, ERROR, STARTED, STOPPED, NodeSpec, NodeState
 
@@ -58,8 +58,9 @@ def image_of(node: NodeSpec) -> str:
 class DockerNodes:
     """The containers of lab nodes on one Docker host. Safe to share across threads."""
 
-    def __init__(self, client: docker.DockerClient) -> None:
+    def __init__(self, client: docker.DockerClient, instance: str = "") -> None:
         self.api = client.api
+        self.instance = instance
         self._image_configs: dict[str, dict[str, Any]] = {}
         self._image_lock = threading.Lock()
         # node id -> (pid, its start time): lets `running_netns` skip a Docker round trip.
@@ -87,8 +88,9 @@ class DockerNodes:
         return {c["Labels"][NODE_LABEL]: c for c in found if NODE_LABEL in c["Labels"]}
 
     def labelled(self) -> list[dict[str, Any]]:
-        """Summaries of every container any lab created on this host."""
-        return self.api.containers(all=True, filters={"label": PROJECT_LABEL})
+        """Summaries of every container a lab of this instance (of any, without one) created here."""
+        wanted = [PROJECT_LABEL] + ([f"{INSTANCE_LABEL}={self.instance}"] if self.instance else [])
+        return self.api.containers(all=True, filters={"label": wanted})
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -206,7 +208,7 @@ class DockerNodes:
                 entrypoint=entrypoint,
                 name=container_name(node),
                 hostname=_hostname(node.name),
-                labels=container_labels(node),
+                labels=container_labels(node, self.instance),
                 environment=dict(node.environment),
                 tty=True,
                 stdin_open=True,

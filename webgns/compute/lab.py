@@ -22,7 +22,7 @@ import docker
 from docker.errors import DockerException
 from pyroute2 import NetlinkError
 
-from webgns.compute import impairments, node_exec, observe, ovs_switch
+from webgns.compute import impairments, node_exec, observe, ovs_switch, parking
 from webgns.compute.bridge_switch import ensure_switch_fabric
 from webgns.compute.docker_nodes import DockerNodes
 from webgns.compute.errors import EngineError, ExecFailed, NamespaceUnavailable, NodeNotRunning, PortUnknown
@@ -68,9 +68,11 @@ class _PlacedEnd:
 
 
 class LabEngine:
-    def __init__(self, docker_client: docker.DockerClient | None = None) -> None:
+    def __init__(self, docker_client: docker.DockerClient | None = None, instance: str = "") -> None:
+        """`instance` labels what this engine creates and limits its orphan sweep to those things."""
         self.docker = docker_client or docker.from_env()
-        self.nodes = DockerNodes(self.docker)
+        self.instance = instance
+        self.nodes = DockerNodes(self.docker, instance)
 
     # -- nodes ---------------------------------------------------------------------------------
 
@@ -111,7 +113,8 @@ class LabEngine:
         try:
             if node.kind == OVS:
                 ovs_switch.ensure_bridge(
-                    ovs_bridge_name(node), node.project_id, node.id, node.name, node.openflow_controller
+                    ovs_bridge_name(node), node.project_id, node.id, node.name, node.openflow_controller,
+                    self.instance,
                 )
                 return NodeState(status=STARTED)
             state = self.nodes.ensure_running(node, known, listed)
@@ -124,12 +127,35 @@ class LabEngine:
             log.exception("starting node %s failed", node.id)
             return NodeState(status=ERROR, error=f"{type(error).__name__}: {error}")
 
-    def stop_node(self, node: NodeSpec) -> NodeState:
-        """Stop the node, keeping its container (and filesystem); its links vanish with its namespace."""
+    def stop_node(self, node: NodeSpec, links: Sequence[LinkSpec] = ()) -> NodeState:
+        """Stop the node, keeping its container (and filesystem).
+
+        Its ends of `links` are parked first, so its neighbours keep their interfaces (and the
+        addresses on them) while it is down; without `links` they vanish with its namespace.
+        """
         if node.kind == OVS:
             ovs_switch.delete_bridge(ovs_bridge_name(node))
             return NodeState(status=STOPPED)
+        if links:
+            self._park_ends(node, links)
         return self.nodes.stop(node)
+
+    def _park_ends(self, node: NodeSpec, links: Sequence[LinkSpec]) -> None:
+        netns = self.nodes.running_netns(node)
+        if netns is None:
+            return
+        ends = [
+            (link.id, index, LinkEnd(netns, endpoint.port))
+            for link in links
+            for index, endpoint in enumerate((link.a, link.b))
+            if endpoint.node_id == node.id
+        ]
+        try:
+            with NetlinkSessions() as sessions:
+                parking.park(sessions, node.project_id, ends)
+        except (EngineError, NetlinkError, OSError):
+            # Parking is a courtesy to the neighbours; the stop itself must still happen.
+            log.exception("could not park the links of node %s", node.id)
 
     def remove_node(self, node: NodeSpec) -> None:
         """The node's container (or OVS bridge and its host ports) is gone. Idempotent."""
@@ -169,6 +195,8 @@ class LabEngine:
             return LinkState(status=LINK_ERROR, error=str(error))
         alias = link_alias(link.id)
         try:
+            for index, placed in enumerate((a, b)):
+                parking.restore(sessions, link.project_id, link.id, index, placed.end)
             outcome = ensure_veth(sessions, alias, a.end, b.end)
             for placed, peer in ((a, b), (b, a)):
                 if placed.ovs_bridge:
@@ -201,6 +229,7 @@ class LabEngine:
         """The link is gone from the host (both veth ends, its OVS ports). Idempotent."""
         alias = link_alias(link.id)
         with NetlinkSessions() as sessions:
+            parking.discard(sessions, link.project_id, link.id)
             for index, endpoint in enumerate((link.a, link.b)):
                 node = nodes.get(endpoint.node_id)
                 if node is None:

@@ -18,12 +18,16 @@ PROJECT_LABEL = "webgns.project"
 NODE_LABEL = "webgns.node"
 KIND_LABEL = "webgns.kind"
 NAME_LABEL = "webgns.name"
+# Which webgns installation (database) made it: two installations on one host - `make run` and a
+# test run, or two test stacks - must each sweep only their own orphans.
+INSTANCE_LABEL = "webgns.instance"
 
 # The same facts as OVS external_ids on every OVS bridge the engine creates.
 OVS_PROJECT_KEY = "webgns-project"
 OVS_NODE_KEY = "webgns-node"
 OVS_NAME_KEY = "webgns-name"
 OVS_LINK_KEY = "webgns-link"
+OVS_INSTANCE_KEY = "webgns-instance"
 
 # Every link interface carries `webgns:<link id>` as its ifalias (what `ip link` shows as alias).
 ALIAS_PREFIX = "webgns:"
@@ -64,6 +68,11 @@ def host_port_name(link: LinkSpec, endpoint_index: int) -> str:
     return "wgp" + _digest(link.id, 11) + "ab"[endpoint_index]
 
 
+def parked_name(link_id: str, endpoint_index: int) -> str:
+    """A stopped node's link end while it waits in the parking namespace: `wpk` + 11 hex + a/b."""
+    return "wpk" + _digest(link_id, 11) + "ab"[endpoint_index]
+
+
 def link_alias(link_id: str) -> str:
     return ALIAS_PREFIX + link_id
 
@@ -74,8 +83,11 @@ def link_id_from_alias(alias: str | None) -> str | None:
     return None
 
 
-def container_labels(node: NodeSpec) -> dict[str, str]:
-    return {PROJECT_LABEL: node.project_id, NODE_LABEL: node.id, KIND_LABEL: node.kind, NAME_LABEL: node.name}
+def container_labels(node: NodeSpec, instance: str = "") -> dict[str, str]:
+    labels = {PROJECT_LABEL: node.project_id, NODE_LABEL: node.id, KIND_LABEL: node.kind, NAME_LABEL: node.name}
+    if instance:
+        labels[INSTANCE_LABEL] = instance
+    return labels
 
 
 def _digest(text: str, length: int) -> str:

@@ -9,10 +9,11 @@ the same ids — so the reconcile task can fix statuses after a worker or host r
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 
-from webgns.compute import ovs_switch
+from webgns.compute import ovs_switch, parking
 from webgns.compute.docker_nodes import DockerNodes
 from webgns.compute.errors import OvsUnavailable
 from webgns.compute.labels import KIND_LABEL, NODE_LABEL, PROJECT_LABEL
@@ -38,6 +39,8 @@ def labelled_nodes(nodes: DockerNodes) -> dict[str, ObservedNode]:
             container_id=container["Id"],
         )
     for bridge in _ovs_bridges():
+        if nodes.instance and bridge.instance != nodes.instance:
+            continue
         found[bridge.node_id] = ObservedNode(
             node_id=bridge.node_id, project_id=bridge.project_id, kind=OVS, running=True
         )
@@ -54,6 +57,9 @@ def remove_project(nodes: DockerNodes, project_id: str) -> list[str]:
     for bridge in _ovs_bridges(project_id):
         ovs_switch.delete_bridge(bridge.name)
         removed.append(f"ovs bridge {bridge.name}")
+    if os.path.exists(parking.parking_netns_path(project_id)):
+        parking.remove_parking(project_id)
+        removed.append(f"netns {parking.parking_netns_name(project_id)}")
     return removed
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pyroute2 import NetlinkError
 
 from webgns.compute.errors import OvsCommandFailed, OvsUnavailable
-from webgns.compute.labels import OVS_LINK_KEY, OVS_NAME_KEY, OVS_NODE_KEY, OVS_PROJECT_KEY
+from webgns.compute.labels import OVS_INSTANCE_KEY, OVS_LINK_KEY, OVS_NAME_KEY, OVS_NODE_KEY, OVS_PROJECT_KEY
 from webgns.compute.namespaces import open_iproute
 
 VSCTL_TIMEOUT_SECONDS = 10
@@ -35,6 +35,7 @@ class OvsBridge:
     name: str
     project_id: str
     node_id: str
+    instance: str = ""
 
 
 def kernel_datapath_available() -> bool:
@@ -66,7 +67,9 @@ def vsctl(*args: str) -> str:
     return done.stdout
 
 
-def ensure_bridge(name: str, project_id: str, node_id: str, node_name: str, controller: str = "") -> None:
+def ensure_bridge(
+    name: str, project_id: str, node_id: str, node_name: str, controller: str = "", instance: str = ""
+) -> None:
     """The bridge exists with our labels and the requested controller (or standalone)."""
     args = [
         "--may-exist", "add-br", name,
@@ -75,6 +78,8 @@ def ensure_bridge(name: str, project_id: str, node_id: str, node_name: str, cont
         f"external_ids:{OVS_NODE_KEY}={node_id}",
         f'external_ids:{OVS_NAME_KEY}="{_quoted(node_name)}"',
     ]  # fmt: skip
+    if instance:
+        args.append(f"external_ids:{OVS_INSTANCE_KEY}={instance}")
     if controller:
         # secure: when the controller is unreachable the switch forwards nothing on its own,
         # which is what an SDN lab expects; standalone would hide a broken controller.
@@ -135,7 +140,8 @@ def find_bridges(project_id: str | None = None) -> list[OvsBridge]:
         labels = dict(external_ids[1])
         if OVS_PROJECT_KEY not in labels:
             continue
-        bridges.append(OvsBridge(name=name, project_id=labels[OVS_PROJECT_KEY], node_id=labels.get(OVS_NODE_KEY, "")))
+        bridges.append(OvsBridge(name=name, project_id=labels[OVS_PROJECT_KEY], node_id=labels.get(OVS_NODE_KEY, ""),
+                                 instance=labels.get(OVS_INSTANCE_KEY, "")))
     return bridges
 
 

@@ -5,6 +5,7 @@ events consumer (`webgns.live`) forwards them to browsers. `seq` comes from one 
 per project, so every process agrees; a short lock keeps numbering and sending in one order.
 """
 
+import json
 import logging
 from functools import cache
 
@@ -12,6 +13,7 @@ import redis
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
 log = logging.getLogger(__name__)
@@ -40,7 +42,9 @@ def publish_now(project_id: object, event_type: str, **payload: object) -> int:
     try:
         with _redis().lock(f"webgns:seqlock:{project_id}", timeout=5, blocking_timeout=5):
             seq = _redis().incr(_seq_key(project_id))
-            message = {"type": "project.event", "event": {"type": event_type, "seq": seq, **payload}}
+            # The channel layer speaks msgpack, which knows no UUID/datetime: send what the JSON API sends.
+            event = json.loads(json.dumps({"type": event_type, "seq": seq, **payload}, cls=DjangoJSONEncoder))
+            message = {"type": "project.event", "event": event}
             async_to_sync(get_channel_layer().group_send)(group_name(project_id), message)
         return seq
     except Exception:  # a lost event costs a resync; a failed request would cost the change

@@ -8,6 +8,8 @@ from functools import cache
 
 @cache
 def lab_engine():
+    from django.conf import settings
+
     from webgns.compute.lab import LabEngine
 
-    return LabEngine()
+    return LabEngine(instance=settings.WEBGNS_INSTANCE)

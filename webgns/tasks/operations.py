@@ -17,6 +17,7 @@ from webgns.compute.specs import (
     STARTING,
     STOPPED,
     STOPPING,
+    LinkSpec,
     LinkState,
     NodeSpec,
     NodeState,
@@ -97,11 +98,16 @@ def _stop(op: Operation, nodes: list[Node]) -> list[str]:
     for node in running:
         set_node_status(str(node.id), STOPPING)
     progress(op, total=len(running), status=OperationStatus.RUNNING)
+    links_of: dict[str, list[LinkSpec]] = {str(n.id): [] for n in running}
+    for link in _links_touching(op.project_id, list(links_of)):
+        spec = link_spec(link)
+        for node_id in {spec.a.node_id, spec.b.node_id} & links_of.keys():
+            links_of[node_id].append(spec)
 
     def stop_all(on_state: Callable[[NodeSpec, NodeState], None]) -> None:
         def stop_one(spec: NodeSpec) -> None:
             try:
-                state = engine.stop_node(spec)
+                state = engine.stop_node(spec, links_of[spec.id])
             except Exception as exc:  # reported on the node, the others still stop
                 state = NodeState(status="error", error=str(exc))
             on_state(spec, state)

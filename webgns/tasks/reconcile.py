@@ -7,17 +7,22 @@ projects that no longer exist. It also records what this host can do (netem, OVS
 
 import logging
 from dataclasses import asdict
+from datetime import timedelta
 
 from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
+from django.utils import timezone
 
 from webgns.compute.specs import ERROR, STARTED, STARTING, STOPPED, STOPPING
-from webgns.labs.models import ComputeHost, Node, Project
+from webgns.labs.choices import OperationStatus
+from webgns.labs.models import ComputeHost, Node, Operation, Project
 from webgns.tasks.engine import lab_engine
 from webgns.tasks.status import set_node_status
 
 log = logging.getLogger(__name__)
+
+BUSY_OPERATION_SECONDS = 30 * 60
 
 
 def record_capabilities() -> dict:
@@ -34,7 +39,19 @@ def reconcile_host() -> dict:
     engine = lab_engine()
     observed = engine.observe()
     fixed = []
-    nodes = Node.objects.filter(compute_host=settings.WEBGNS_COMPUTE_HOST).exclude(status=STOPPED)
+    # A node of a project with an operation under way is between states on purpose (a start not
+    # yet reached it); the operation will record the truth. An operation older than the cut-off
+    # belongs to a worker that died, and then reconcile must fix its nodes.
+    busy = Operation.objects.filter(
+        status__in=[OperationStatus.PENDING, OperationStatus.RUNNING],
+        created__gte=timezone.now() - timedelta(seconds=BUSY_OPERATION_SECONDS),
+    ).values_list("project_id", flat=True)
+    busy_projects = {str(p) for p in busy}
+    nodes = (
+        Node.objects.filter(compute_host=settings.WEBGNS_COMPUTE_HOST)
+        .exclude(status=STOPPED)
+        .exclude(project_id__in=busy_projects)
+    )
     for node in nodes.only("id", "status", "name"):
         seen = observed.get(str(node.id))
         running = bool(seen and seen.running)
@@ -48,6 +65,8 @@ def reconcile_host() -> dict:
             fixed.append(node.name)
     for node_id, seen in observed.items():
         if seen.running:
+            if seen.project_id in busy_projects:
+                continue
             node = Node.objects.filter(pk=node_id).exclude(status=STARTED).only("id", "status").first()
             if node is not None and node.status in (STOPPED, ERROR):
                 set_node_status(node_id, STARTED)
