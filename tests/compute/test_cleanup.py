@@ -79,3 +79,30 @@ def test_remove_node_and_remove_link_are_idempotent(lab, ovs_running):
     lab.engine.remove_node(a)
     lab.engine.remove_node(a)
     assert lab.engine.node_state(a).status == "stopped"
+
+
+def test_an_instance_sweeps_only_the_orphans_it_made(docker_client, ovs_running):
+    """Two installations on one host (a `make run` and a test run): neither takes the other's labs
+    for orphans, though neither database knows the other's projects."""
+    from tests.compute.conftest import LabBuilder
+    from webgns.compute.lab import LabEngine
+
+    mine_engine, theirs_engine = (
+        LabEngine(docker_client, instance="test-mine"),
+        LabEngine(docker_client, instance="test-theirs"),
+    )
+    mine, theirs = LabBuilder(mine_engine), LabBuilder(theirs_engine)
+    try:
+        for builder in (mine, theirs):
+            builder.switch("core", kind=OVS)
+            builder.node("pc")
+            builder.start()
+        removed = mine_engine.remove_orphans(known_project_ids=set())
+        assert _leftovers(docker_client, mine) == {"containers": [], "host interfaces": set(), "ovs bridges": []}
+        assert any(item.startswith("ovs bridge ") for item in removed)
+        left = _leftovers(docker_client, theirs)
+        assert left["containers"] and left["ovs bridges"]
+        assert mine.project_id not in {n.project_id for n in theirs_engine.observe().values()}
+    finally:
+        mine_engine.remove_project(mine.project_id)
+        theirs_engine.remove_project(theirs.project_id)

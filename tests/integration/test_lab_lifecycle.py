@@ -124,3 +124,24 @@ def test_reconcile_finds_a_container_killed_behind_its_back(api, lab_project, te
     # Starting it again heals it.
     wait_operation(api, start(api, project))
     wait_status(api, project, [a], "started")
+
+
+def test_reconcile_leaves_a_starting_lab_to_its_operation_unless_the_operation_is_stale(api, lab_project, templates):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from webgns.labs.models import Node, Operation
+    from webgns.tasks.reconcile import BUSY_OPERATION_SECONDS, reconcile_host
+
+    project = lab_project("busy")
+    a = _host_node(api, project, templates, "pc1", "10.0.6.1/24")
+    # A start queued but not yet carried out: the node says starting and nothing runs yet.
+    Node.objects.filter(pk=a["id"]).update(status="starting")
+    op = Operation.objects.create(project_id=project["id"], kind="project.start", status="pending")
+    reconcile_host.delay().get(timeout=60)
+    assert Node.objects.get(pk=a["id"]).status == "starting"
+    # The same operation long past: its worker died, and reconcile reports the truth.
+    Operation.objects.filter(pk=op.pk).update(created=timezone.now() - timedelta(seconds=BUSY_OPERATION_SECONDS + 60))
+    reconcile_host.delay().get(timeout=60)
+    assert Node.objects.get(pk=a["id"]).status == "error"
