@@ -7,6 +7,7 @@ afterwards, and any container still labelled with it is removed, even when the t
 test leaves a screenshot of each of its pages in test-artifacts/.
 """
 
+import contextlib
 import os
 import re
 import time
@@ -158,12 +159,14 @@ def _remove_leftover_containers(project_ids: list[str]) -> None:
         deadline = time.monotonic() + 30
         for project_id in project_ids:
             # The worker removes them asynchronously after DELETE: give it a moment, then do it ourselves.
-            while time.monotonic() < deadline and client.containers.list(
-                all=True, filters={"label": f"webgns.project={project_id}"}
-            ):
+            # The low-level listing: the high-level one inspects each container and fails with 404
+            # on one the worker removes in between.
+            label = {"label": f"webgns.project={project_id}"}
+            while time.monotonic() < deadline and client.api.containers(all=True, filters=label):
                 time.sleep(0.5)
-            for container in client.containers.list(all=True, filters={"label": f"webgns.project={project_id}"}):
-                container.remove(force=True)
+            for container in client.api.containers(all=True, filters=label):
+                with contextlib.suppress(docker.errors.NotFound):
+                    client.api.remove_container(container["Id"], force=True)
     finally:
         client.close()
 

@@ -13,12 +13,14 @@ busybox, stays up as a GNS3 node does) and Docker's init (tini) as PID 1 to forw
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import docker
+import requests
 from docker.errors import APIError, ImageNotFound, NotFound
 
 from webgns.compute.errors import ImageUnavailable, NodeFailed
@@ -30,6 +32,8 @@ DEFAULT_SWITCH_IMAGE = "webgns/busybox:latest"
 DEFAULT_PIDS_LIMIT = 1024
 # Seconds a node has to exit after its stop signal before Docker kills it.
 STOP_GRACE_SECONDS = 5
+# How long a node with its own start_command may take to fail before it counts as started.
+START_COMMAND_SETTLE_SECONDS = 0.3
 CAPABILITIES = ["NET_ADMIN", "NET_RAW"]
 # An interactive shell ignores SIGTERM; SIGHUP ends it, as closing its terminal would.
 SHELLS = {
@@ -114,6 +118,8 @@ class DockerNodes:
                 self.api.unpause(container_id)
             elif status != "running":
                 self.api.start(container_id)
+                if node.start_command:
+                    self._settle(container_id)
             info = self.api.inspect_container(container_id)
         except NotFound as error:
             raise NodeFailed(f"{container_name(node)} was removed while it was being started") from error
@@ -126,6 +132,12 @@ class DockerNodes:
                 f"{info['State'].get('ExitCode')}); its command ends instead of running: check start_command"
             )
         return state
+
+    def _settle(self, container_id: str) -> None:
+        """Give a user-written command a moment to fail: `exit 3` is still "running" for the first
+        milliseconds, and a node reported started that is gone a moment later misleads the user."""
+        with contextlib.suppress(requests.exceptions.RequestException, APIError):
+            self.api.wait(container_id, timeout=START_COMMAND_SETTLE_SECONDS)
 
     def stop(self, node: NodeSpec) -> NodeState:
         found = self.find(node)
