@@ -29,11 +29,11 @@ def docker_client() -> docker.DockerClient:
         client = docker.from_env()
         client.ping()
     except docker.errors.DockerException as error:
-        pytest.skip(f"needs a running dockerd: {error}")
+        pytest.skip(reason=f"needs a running dockerd: {error}")
     try:
         client.images.get(IMAGE)
     except docker.errors.ImageNotFound:
-        pytest.skip(f"needs the {IMAGE} image (built from images/busybox/Dockerfile)")
+        pytest.skip(reason=f"needs the {IMAGE} image (built from images/busybox/Dockerfile)")
     return client
 
 
@@ -47,7 +47,7 @@ def ovs_running() -> None:
     """Open vSwitch daemons up (scripts/start-ovs.sh is idempotent), or the test is skipped."""
     done = subprocess.run([str(REPO / "scripts/start-ovs.sh")], capture_output=True, text=True, timeout=60, check=False)
     if done.returncode != 0:
-        pytest.skip(f"needs Open vSwitch: scripts/start-ovs.sh failed: {done.stderr.strip()}")
+        pytest.skip(reason=f"needs Open vSwitch: scripts/start-ovs.sh failed: {done.stderr.strip()}")
 
 
 class LabBuilder:

@@ -28,7 +28,7 @@ TC_ARGS = {
 @pytest.fixture(scope="module")
 def kernel_takes() -> dict[str, bool]:
     if shutil.which("tc") is None:
-        pytest.skip("needs the tc tool (iproute2) as an oracle")
+        pytest.skip(reason="needs the tc tool (iproute2) as an oracle")
     ns = f"wgtcap-{uuid.uuid4().hex[:8]}"
     subprocess.run(["ip", "netns", "add", ns], check=True)
     try:
@@ -59,7 +59,7 @@ def test_qdisc_capabilities_match_what_tc_gets_from_the_kernel(kind, kernel_take
 @pytest.mark.integration
 def test_this_machine_has_tbf_but_not_netem(kernel_takes):
     if kernel_takes["netem"]:
-        pytest.skip("this host's kernel has sch_netem; the statement is about the project's build host")
+        pytest.skip(reason="this host's kernel has sch_netem; the statement is about the project's build host")
     found = detect_capabilities()
     assert found.tbf and found.htb and not found.netem
     assert "delay" in found.reasons["netem"]

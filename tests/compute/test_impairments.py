@@ -56,7 +56,7 @@ def _ip(*args: str) -> None:
 def veth_pair(request: pytest.FixtureRequest) -> VethPair:
     for tool in ("ip", "iperf3"):
         if shutil.which(tool) is None:
-            pytest.skip(f"needs {tool}")
+            pytest.skip(reason=f"needs {tool}")
     tag = uuid.uuid4().hex[:8]
     pair = VethPair(f"{NS_PREFIX}{tag}-a", f"{NS_PREFIX}{tag}-b")
     for ns in (pair.ns_a, pair.ns_b):
@@ -195,7 +195,7 @@ NETEM_CASES = [
 @pytest.mark.parametrize("imp", NETEM_CASES, ids=_set_fields)
 def test_netem_fields_are_refused_by_name_and_previous_qdisc_stays(veth_pair, imp):
     if detect_capabilities().netem:
-        pytest.skip(NEEDS_NO_NETEM)
+        pytest.skip(reason=NEEDS_NO_NETEM)
     apply_impairment(veth_pair.path_a, "va", Impairment(rate_kbps=2000))
     before = read_impairment(veth_pair.path_a, "va")
 
@@ -212,7 +212,7 @@ def test_netem_fields_are_refused_by_name_and_previous_qdisc_stays(veth_pair, im
 @pytest.mark.integration
 def test_netem_refused_on_a_plain_link_leaves_it_plain(veth_pair):
     if detect_capabilities().netem:
-        pytest.skip(NEEDS_NO_NETEM)
+        pytest.skip(reason=NEEDS_NO_NETEM)
     with pytest.raises(NetemUnavailable):
         apply_impairment(veth_pair.path_a, "va", Impairment(delay_ms=10))
     assert read_impairment(veth_pair.path_a, "va") == {"kind": None}

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def namespaces():
     if shutil.which("ip") is None:
-        pytest.skip("needs iproute2's ip command")
+        pytest.skip(reason="needs iproute2's ip command")
     prefix = f"wgtlnk-{uuid.uuid4().hex[:6]}"
     made: list[str] = []
 

@@ -65,10 +65,10 @@ def stack(request) -> Stack:
         base_url = base_url.rstrip("/")
         return Stack(base_url, username, password, _token(base_url, username, password))
     if live_stack is None:
-        pytest.skip("needs a running stack: tests/live_stack.py, or WEBGNS_E2E_BASE_URL and WEBGNS_E2E_PASSWORD")
+        pytest.skip(reason="needs a running stack: tests/live_stack.py, or WEBGNS_E2E_BASE_URL and WEBGNS_E2E_PASSWORD")
     running = request.getfixturevalue("live_stack")
     if running is None or not _field(running, "base_url"):
-        pytest.skip("needs a running stack: tests/live_stack.py's live_stack fixture gave none")
+        pytest.skip(reason="needs a running stack: tests/live_stack.py's live_stack fixture gave none")
     base_url = _field(running, "base_url").rstrip("/")
     username, password = _field(running, "username"), _field(running, "password")
     return Stack(base_url, username, password, _field(running, "token") or _token(base_url, username, password))
@@ -77,7 +77,7 @@ def stack(request) -> Stack:
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"needs Debian's Chromium at {CHROMIUM}")
+        pytest.skip(reason=f"needs Debian's Chromium at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -30,6 +30,9 @@ UML_KERNEL = Path("/usr/bin/linux.uml")
 UML_MODULES_ROOT = Path("/usr/lib/uml/modules")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 GUEST_RESULTS_DIR = "/run/results"
+# The checkout as the guest sees it: bound here before the guest hides /tmp behind a tmpfs, so a
+# checkout under /tmp works too.
+GUEST_REPO_DIR = "/run/webgns-repo"
 RESULT_FILE = "result.json"
 
 # What impairments and OVS need, by module name; their dependencies are found in modules.dep.
@@ -97,8 +100,17 @@ def module_load_order(names: tuple[str, ...], modules_dir: Path) -> list[Path]:
     return [modules_dir / target for target in ordered]
 
 
+def in_guest(path: str | Path) -> str:
+    """Where a host path of the checkout is inside the guest (other paths are the same)."""
+    path = Path(path)
+    if path.is_relative_to(REPO_ROOT):
+        return str(Path(GUEST_REPO_DIR) / path.relative_to(REPO_ROOT))
+    return str(path)
+
+
 def init_script(script: Path, args: list[str], results_host_dir: Path, modules: list[Path]) -> str:
     quoted_args = " ".join(shlex.quote(a) for a in args)
+    python, guest_script = shlex.quote(in_guest(guest_python())), shlex.quote(in_guest(script))
     insmods = "\n".join(
         f"insmod {shlex.quote(str(m))} || echo 'insmod {m.name} failed' >> {GUEST_RESULTS_DIR}/init.log"
         for m in modules
@@ -106,17 +118,18 @@ def init_script(script: Path, args: list[str], results_host_dir: Path, modules: 
     return f"""#!/bin/sh
 # PID 1 of a user-mode-linux guest whose root is the host's filesystem: touch only tmpfs.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-export HOME=/tmp PYTHONDONTWRITEBYTECODE=1 PYTHONPATH={shlex.quote(str(REPO_ROOT))}
+export HOME=/tmp PYTHONDONTWRITEBYTECODE=1 PYTHONPATH={GUEST_REPO_DIR}
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t tmpfs tmpfs /run
-mkdir -p {GUEST_RESULTS_DIR} /run/netns
+mkdir -p {GUEST_RESULTS_DIR} {GUEST_REPO_DIR} /run/netns
 mount --bind {shlex.quote(str(results_host_dir))} {GUEST_RESULTS_DIR}
+mount --bind {shlex.quote(str(REPO_ROOT))} {GUEST_REPO_DIR}
 mount -t tmpfs tmpfs /tmp
 {insmods}
 ip link set lo up
-cd {shlex.quote(str(REPO_ROOT))}
-{shlex.quote(guest_python())} {shlex.quote(str(script))} {GUEST_RESULTS_DIR}/{RESULT_FILE} {quoted_args} \\
+cd {GUEST_REPO_DIR}
+{python} {guest_script} {GUEST_RESULTS_DIR}/{RESULT_FILE} {quoted_args} \\
     > {GUEST_RESULTS_DIR}/guest.log 2>&1
 echo $? > {GUEST_RESULTS_DIR}/exit_status
 sync
