@@ -10,7 +10,7 @@ from webgns.compute.impairments import read_impairment
 from webgns.compute.labels import parked_name
 from webgns.compute.namespaces import find_interface, netns_path, open_iproute
 from webgns.compute.parking import parking_netns_path
-from webgns.compute.specs import LINK_DOWN, Impairment
+from webgns.compute.specs import LINK_DOWN, OVS, Impairment
 
 pytestmark = pytest.mark.integration
 
@@ -79,3 +79,25 @@ def test_a_link_removed_while_parked_is_gone_and_the_project_leaves_no_namespace
 
     lab.engine.remove_project(lab.project_id)
     assert not os.path.exists(parking_netns_path(lab.project_id))
+
+
+def test_a_restarted_ovs_switch_finds_its_hosts_unchanged(lab, ovs_running):
+    switch = lab.switch("core", kind=OVS)
+    a, b = lab.node("a"), lab.node("b")
+    lab.start()
+    to_a = lab.link(a, "eth0", switch, "eth0")
+    to_b = lab.link(b, "eth0", switch, "eth1")
+    lab.plumb()
+    lab.address(a, "10.22.0.1/24")
+    lab.address(b, "10.22.0.2/24")
+    assert lab.pings(a, "10.22.0.2")
+
+    lab.engine.stop_node(switch, [to_a, to_b])
+    assert _parked(lab, to_a, 1) and _parked(lab, to_b, 1)
+    assert "10.22.0.1/24" in lab.sh(a, "ip addr show dev eth0")
+
+    lab.start(switch)
+    lab.plumb()
+    assert not _parked(lab, to_a, 1)
+    assert lab.pings(a, "10.22.0.2", count=3)
+    assert "10.22.0.2/24" in lab.sh(b, "ip addr show dev eth0")

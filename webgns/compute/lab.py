@@ -130,22 +130,24 @@ class LabEngine:
     def stop_node(self, node: NodeSpec, links: Sequence[LinkSpec] = ()) -> NodeState:
         """Stop the node, keeping its container (and filesystem).
 
-        Its ends of `links` are parked first, so its neighbours keep their interfaces (and the
-        addresses on them) while it is down; without `links` they vanish with its namespace.
+        Its ends of `links` are parked first (an OVS switch's host ports too), so its neighbours
+        keep their interfaces (and the addresses on them) while it is down; without `links` they
+        vanish with its namespace (or, for OVS, are deleted with the bridge).
         """
+        if links:
+            self._park_ends(node, links)
         if node.kind == OVS:
             ovs_switch.delete_bridge(ovs_bridge_name(node))
             return NodeState(status=STOPPED)
-        if links:
-            self._park_ends(node, links)
         return self.nodes.stop(node)
 
     def _park_ends(self, node: NodeSpec, links: Sequence[LinkSpec]) -> None:
-        netns = self.nodes.running_netns(node)
-        if netns is None:
+        # An OVS switch's ends are its host-namespace ports; anything else's are inside its netns.
+        netns = None if node.kind == OVS else self.nodes.running_netns(node)
+        if netns is None and node.kind != OVS:
             return
         ends = [
-            (link.id, index, LinkEnd(netns, endpoint.port))
+            (link.id, index, LinkEnd(netns, host_port_name(link, index) if node.kind == OVS else endpoint.port))
             for link in links
             for index, endpoint in enumerate((link.a, link.b))
             if endpoint.node_id == node.id

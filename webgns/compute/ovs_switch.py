@@ -101,7 +101,7 @@ def delete_bridge(name: str) -> list[str]:
     """Remove the bridge and the host-namespace interfaces of its ports; returns those ports.
 
     The ports are veth ends whose peers sit in nodes; deleting them also takes the peers away,
-    so a stopped OVS switch leaves no half-link behind.
+    so a removed switch leaves no half-link behind. (A stop parks the ports first: see parking.)
     """
     ports = list_ports(name)
     vsctl("--if-exists", "del-br", name)
