@@ -1,4 +1,4 @@
-// Builds the two page bundles into dist/ with stable names (editor.js, projects.js, common.js, their .css),
+// Builds the page bundles into dist/ with stable names (editor.js, projects.js, courses.js, common.js, their .css),
 // because Django templates reference them by name through {% static 'frontend/...' %}.
 import { resolve } from "node:path";
 import { defineConfig } from "vite";
@@ -14,12 +14,13 @@ export default defineConfig({
       input: {
         editor: resolve(import.meta.dirname, "src/editor.js"),
         projects: resolve(import.meta.dirname, "src/projects.js"),
+        courses: resolve(import.meta.dirname, "src/courses.js"),
       },
       output: {
         entryFileNames: "[name].js",
         chunkFileNames: "[name].js",
         assetFileNames: "[name][extname]",
-        // Code and CSS both pages use go into common.js / common.css, so templates can name them.
+        // Code and CSS several pages use go into common.js / common.css, so templates can name them.
         manualChunks: (id) => (id.includes("/src/lib/") || id.endsWith("/styles/base.css") ? "common" : undefined),
       },
     },

@@ -12,11 +12,13 @@ import "./styles/editor.css";
 
 import { ApiClient } from "./lib/api-client.js";
 import { disabledReasons, hostsForNodes } from "./lib/capabilities.js";
+import { consolePath } from "./lib/console-protocol.js";
 import { EventsSocket, socketUrl } from "./lib/events-socket.js";
 import { freeSpot } from "./lib/free-spot.js";
 import { LabStore } from "./lib/lab-store.js";
 import { nextNodeName } from "./lib/node-names.js";
 import { freePorts, linkRequest, NoFreePortError } from "./lib/ports.js";
+import { TerminalDock } from "./lib/terminal-dock.js";
 import { LabCanvas } from "./editor/canvas.js";
 import { ContextMenu } from "./editor/context-menu.js";
 import { LabActions } from "./editor/lab-actions.js";
@@ -25,7 +27,6 @@ import { NodePanel } from "./editor/node-panel.js";
 import { Notices } from "./editor/notices.js";
 import { Palette } from "./editor/palette.js";
 import { askPorts } from "./editor/port-prompt.js";
-import { TerminalDock } from "./editor/terminals.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -53,8 +54,8 @@ class Editor {
     );
     this.palette = new Palette($("palette-items"), (template) => this.addNode(template, null));
     this.menu = new ContextMenu();
-    this.terminals = new TerminalDock($("terminals"), (nodeId) =>
-      socketUrl(`/ws/projects/${this.projectId}/nodes/${nodeId}/console/`),
+    this.terminals = new TerminalDock($("terminals"), (node, mode) =>
+      socketUrl(consolePath(this.projectId, node.id, mode)),
     );
     this.store.subscribe((change) => this.onStoreChange(change));
     this.socket = new EventsSocket(socketUrl(`/ws/projects/${this.projectId}/events/`), this.store, (state, detail) =>

@@ -75,7 +75,9 @@ def stopped_lab(worker, api, templates):
     yield {"project": project, "node": node, "api": api, "token": token_of(api)}
     api.delete(f"/api/projects/{project['id']}/")
     client = docker.from_env()
-    wait_for(lambda: not client.containers.list(all=True, filters={"label": f"webgns.project={project['id']}"}),
+    # The low-level listing: the high-level one inspects each container and fails with 404 on one
+    # the worker removes in between.
+    wait_for(lambda: not client.api.containers(all=True, filters={"label": f"webgns.project={project['id']}"}),
              timeout=60, what="the lab's containers removed")
 
 

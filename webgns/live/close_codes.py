@@ -4,6 +4,8 @@ Consumers accept the handshake first and then close with one of these: a browser
 custom code on an accepted socket (closing before accept becomes a bare HTTP 403).
 """
 
+# The handshake asked for something that does not exist (an unknown console `mode`).
+BAD_REQUEST = 4400
 NOT_AUTHENTICATED = 4401
 NOT_ALLOWED = 4403
 NOT_FOUND = 4404

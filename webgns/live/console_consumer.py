@@ -3,30 +3,39 @@
 Division of labour: `exec_session` owns the Docker side (start, resize, kill); this consumer checks
 access and pumps bytes. Output goes out as one binary frame per PTY read (up to 64 KiB), input is
 written as it comes (binary or text frames); a text frame that is exactly a JSON object
-`{"resize": [cols, rows]}` resizes the PTY instead. Terminal bytes never touch the channel layer.
+`{"resize": [cols, rows]}` resizes the PTY instead. Terminal bytes reach the channel layer only on
+their way to watchers; a control socket never receives from it.
 
-`?cols=&rows=` sets the size at start. A console needs the right to change the project: a shell
-can change anything in the lab (a read-only watch of someone's terminal is a later issue).
+`?cols=&rows=` sets the size at start. `?mode=control` (the default) is this interactive shell and
+needs the right to change the project: a shell can change anything in the lab. `?mode=watch` is a
+read-only view of the node's control sessions (`console_watch`); any other mode closes with 4400.
+Each control socket has its own shell; its output is also offered to the node's watchers
+(`console_fanout`), which costs nothing beyond a membership lookup while nobody watches.
 When the socket closes, the shell and its children are killed; when the shell exits, the socket
-closes with 1000.
+closes with 1000. Every console that opens is announced once (`console_announce`) for the audit.
 """
 
 import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from webgns.labs.choices import NodeStatus
 from webgns.live import close_codes
+from webgns.live.console_announce import announce_console_opened
+from webgns.live.console_fanout import OutputPublisher
+from webgns.live.console_watch import NodeWatchConsumer
 from webgns.live.exec_session import ExecSession, NodeNotRunning, ShellFailed
 from webgns.live.project_access import decide_async, node_in_project
 
 log = logging.getLogger(__name__)
 
 MAX_DIMENSION = 1000  # columns or rows; larger is a client bug, not a terminal
+MODES = ("control", "watch")
 
 
 def parse_resize(text: str) -> tuple[int, int] | None:
@@ -64,11 +73,17 @@ class NodeConsoleConsumer(AsyncWebsocketConsumer):
     channel_layer_alias = "none: consoles use no channel layer"
     session: ExecSession | None = None
     pump: asyncio.Task | None = None
+    publisher: OutputPublisher | None = None
 
     async def connect(self) -> None:
         kwargs = self.scope["url_route"]["kwargs"]
         query = _query(self.scope)
-        decision = await decide_async(self.scope.get("user"), kwargs["project_id"], need_change=True)
+        if query.get("mode", "control") not in MODES:
+            await self.accept()
+            await self.close(code=close_codes.BAD_REQUEST, reason=f"mode must be one of: {', '.join(MODES)}")
+            return
+        user = self.scope.get("user")
+        decision = await decide_async(user, kwargs["project_id"], need_change=True)
         await self.accept()
         if decision.refusal is not None:
             await self.close(code=decision.refusal)
@@ -80,10 +95,9 @@ class NodeConsoleConsumer(AsyncWebsocketConsumer):
         if node.status != NodeStatus.STARTED:
             await self.close(code=close_codes.NOT_FOUND)
             return
+        cols, rows = _dimension(query.get("cols")), _dimension(query.get("rows"))
         try:
-            self.session = await ExecSession.start(
-                str(node.id), _dimension(query.get("cols")), _dimension(query.get("rows"))
-            )
+            self.session = await ExecSession.start(str(node.id), cols, rows)
         except NodeNotRunning:
             await self.close(code=close_codes.NOT_FOUND)
             return
@@ -91,12 +105,17 @@ class NodeConsoleConsumer(AsyncWebsocketConsumer):
             log.warning("console for node %s: %s", node.id, error)
             await self.close(code=close_codes.CONSOLE_FAILED)
             return
+        self.publisher = OutputPublisher(node.id)
+        self.publisher.size = (cols, rows) if cols and rows else None
+        self.publisher.start()
         self.pump = asyncio.create_task(self._pump_output())
+        await announce_console_opened(user, node, "control")
 
     async def _pump_output(self) -> None:
         try:
             while chunk := await self.session.read():
                 await self.send(bytes_data=chunk)
+                self.publisher.feed(chunk)
         except (ConnectionError, OSError) as error:
             log.info("console stream ended: %s", error)
         await self.close(code=1000)
@@ -108,6 +127,7 @@ class NodeConsoleConsumer(AsyncWebsocketConsumer):
             size = parse_resize(text_data)
             if size is not None:
                 await self.session.resize(*size)
+                self.publisher.size = size
                 return
             bytes_data = text_data.encode()
         if bytes_data:
@@ -121,6 +141,21 @@ class NodeConsoleConsumer(AsyncWebsocketConsumer):
             self.pump.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self.pump
+        if self.publisher is not None:
+            await self.publisher.close()
+            self.publisher = None
         if self.session is not None:
             await self.session.close()
             self.session = None
+
+
+def console_by_mode() -> Callable[[dict, Callable, Callable], Awaitable[None]]:
+    """The ASGI app of the console route: `?mode=watch` to the watch consumer, the rest to control
+    (which refuses an unknown mode). Two consumers, because only a watcher needs a channel layer."""
+    control, watch = NodeConsoleConsumer.as_asgi(), NodeWatchConsumer.as_asgi()
+
+    async def route(scope: dict, receive: Callable, send: Callable) -> None:
+        app = watch if _query(scope).get("mode") == "watch" else control
+        return await app(scope, receive, send)
+
+    return route

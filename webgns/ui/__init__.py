@@ -1,4 +1,4 @@
-"""The browser UI: login, project list and editor pages.
+"""The browser UI: login, project list, editor and course pages.
 
 Division of labour: these views only render templates that load the Vite-built bundles from
 frontend/dist (served as static files under frontend/); every piece of data the pages show comes

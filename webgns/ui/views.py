@@ -22,3 +22,17 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @ensure_csrf_cookie
 def editor(request: HttpRequest, project_id: UUID) -> HttpResponse:
     return render(request, "ui/editor.html", {"project_id": project_id})
+
+
+@login_required
+@ensure_csrf_cookie
+def course_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "ui/courses.html")
+
+
+@login_required
+@ensure_csrf_cookie
+def course(request: HttpRequest, course_id: UUID) -> HttpResponse:
+    # Which page (teacher's or student's) and whether the course exists for this user are the API's
+    # answers (`role`, 404), read by the page itself, so the page and the API never disagree.
+    return render(request, "ui/course.html", {"course_id": course_id})

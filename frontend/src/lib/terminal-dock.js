@@ -1,40 +1,49 @@
 /**
  * The terminal dock: one tab per open node console, each an xterm.js terminal on the console websocket.
  *
- * Division of labour: a console is bytes both ways (binary frames), plus a JSON text frame {"resize":[cols,rows]}
- * whenever the fit addon changes the terminal's size, so the PTY in the node wraps lines where xterm does.
- * The dock only opens, switches and closes tabs; who may open which node is the server's decision (close codes).
+ * Division of labour: a control console is bytes both ways (binary frames), plus a JSON text frame
+ * {"resize":[cols,rows]} whenever the fit addon changes the terminal's size, so the PTY in the node wraps lines
+ * where xterm does. A watch console (read-only) sends nothing: it takes the watched PTY's size from the server
+ * and shows "watching (read-only)" on its tab. The dock only opens, switches and closes tabs; what the frames
+ * and close codes mean is lib/console-protocol.js; who may open which node is the server's decision.
  */
 
-import { h } from "../lib/dom-builder.js";
+import "../styles/terminals.css";
+import { closeReason, parseServerText } from "./console-protocol.js";
+import { h } from "./dom-builder.js";
 
-// xterm.js is loaded with the first console, so opening the editor does not parse it (it is a third of the JS).
+// xterm.js is loaded with the first console, so opening a page does not parse it (it is a third of the JS).
 let xtermModules = null;
 function loadXterm() {
   xtermModules ??= Promise.all([import("@xterm/xterm"), import("@xterm/addon-fit"), import("@xterm/xterm/css/xterm.css")]);
   return xtermModules;
 }
 
-const CLOSE_REASONS = {
-  4404: "the node is not running",
-  4403: "you may not use this node's console",
-};
+const MODE_LABELS = { control: "", watch: "watching (read-only)" };
 
 class ConsoleTab {
-  constructor(dock, node, url, { Terminal, FitAddon }) {
+  constructor(dock, node, url, mode, { Terminal, FitAddon }) {
     this.dock = dock;
     this.nodeId = node.id;
+    this.mode = mode;
+    this.readOnly = mode === "watch";
     this.encoder = new TextEncoder();
     this.button = h(
       "div",
-      { className: "terminal-tab", role: "tab", dataset: { nodeId: node.id }, onclick: () => dock.activate(node.id) },
-      h("span", { className: "terminal-tab-name" }, node.name),
+      {
+        className: "terminal-tab",
+        role: "tab",
+        dataset: { nodeId: node.id, mode },
+        onclick: () => dock.activate(node.id),
+      },
+      h("span", { className: "terminal-tab-name" }, node.label || node.name),
+      this.readOnly ? h("span", { className: "terminal-mode" }, MODE_LABELS.watch) : null,
       h(
         "button",
         {
           type: "button",
           className: "terminal-tab-close",
-          "aria-label": `close ${node.name} console`,
+          "aria-label": `close ${node.label || node.name} console`,
           onclick: (event) => {
             event.stopPropagation();
             dock.close(node.id);
@@ -43,9 +52,10 @@ class ConsoleTab {
         "×",
       ),
     );
-    this.pane = h("div", { className: "terminal-pane", role: "tabpanel", dataset: { nodeId: node.id } });
+    this.pane = h("div", { className: "terminal-pane", role: "tabpanel", dataset: { nodeId: node.id, mode } });
     this.terminal = new Terminal({
-      cursorBlink: true,
+      cursorBlink: !this.readOnly,
+      disableStdin: this.readOnly,
       fontSize: 13,
       fontFamily: "DejaVu Sans Mono, Menlo, Consolas, monospace",
       scrollback: 5000,
@@ -54,6 +64,7 @@ class ConsoleTab {
     this.fit = new FitAddon();
     this.terminal.loadAddon(this.fit);
     this.url = url;
+    this.watchedSize = null; // a watcher's terminal takes the size of the PTY it shows, not of its pane
     this.connect();
   }
 
@@ -66,15 +77,16 @@ class ConsoleTab {
       this.button.classList.remove("closed");
     });
     ws.addEventListener("message", (event) => {
-      if (typeof event.data === "string") this.terminal.write(event.data);
+      if (typeof event.data === "string") this.receiveText(event.data);
       else this.terminal.write(new Uint8Array(event.data));
     });
     ws.addEventListener("close", (event) => {
-      const why = CLOSE_REASONS[event.code] || `connection closed (code ${event.code})`;
-      this.terminal.write(`\r\n\x1b[33m[console closed: ${why}; press Enter to reconnect]\x1b[0m\r\n`);
+      if (this.disposed) return;
+      const again = this.readOnly ? "" : "; press Enter to reconnect";
+      this.terminal.write(`\r\n\x1b[33m[console closed: ${closeReason(event.code, this.mode)}${again}]\x1b[0m\r\n`);
       this.button.classList.add("closed");
     });
-    if (!this.dataHooked) {
+    if (!this.dataHooked && !this.readOnly) {
       this.dataHooked = true;
       this.terminal.onData((data) => {
         if (this.ws.readyState === WebSocket.OPEN) this.ws.send(this.encoder.encode(data));
@@ -87,7 +99,18 @@ class ConsoleTab {
     }
   }
 
+  receiveText(data) {
+    const message = parseServerText(data);
+    if (message.size) {
+      this.watchedSize = message.size;
+      this.terminal.resize(...message.size);
+    }
+    if (message.notice) this.terminal.write(`\x1b[36m[${message.notice}]\x1b[0m\r\n`);
+    if (message.text !== undefined) this.terminal.write(message.text);
+  }
+
   sendSize() {
+    if (this.readOnly) return; // the server ignores a watcher's resize: the PTY is the controller's
     if (this.ws && this.ws.readyState === WebSocket.OPEN) {
       this.ws.send(JSON.stringify({ resize: [this.terminal.cols, this.terminal.rows] }));
     }
@@ -99,10 +122,12 @@ class ConsoleTab {
   }
 
   refit() {
+    if (this.watchedSize) return;
     if (this.pane.offsetWidth && this.pane.offsetHeight) this.fit.fit();
   }
 
   dispose() {
+    this.disposed = true;
     this.ws.close();
     this.terminal.dispose();
     this.button.remove();
@@ -113,7 +138,7 @@ class ConsoleTab {
 export class TerminalDock {
   /**
    * @param {HTMLElement} container the dock (hidden while no console is open)
-   * @param {(nodeId: string) => string} urlFor console websocket URL for a node
+   * @param {(node: object, mode: string) => string} urlFor console websocket URL for a node in a mode
    */
   constructor(container, urlFor) {
     this.container = container;
@@ -125,12 +150,22 @@ export class TerminalDock {
     new ResizeObserver(() => this.active && this.active.refit()).observe(this.panes);
   }
 
-  async open(node) {
+  /**
+   * Opens (or shows) a node's console. A node has one tab: opening it in the other mode replaces the tab, so
+   * "take over" from a watch swaps the read-only view for a shell.
+   * @param {{id: string, name: string, label?: string}} node
+   * @param {{mode?: "control" | "watch"}} options
+   */
+  async open(node, { mode = "control" } = {}) {
     const [{ Terminal }, { FitAddon }] = await loadXterm();
     // Looked up after the await: a double-click may have opened this tab while xterm loaded.
     let tab = this.tabs.get(node.id);
+    if (tab && tab.mode !== mode) {
+      this.close(node.id);
+      tab = null;
+    }
     if (!tab) {
-      tab = new ConsoleTab(this, node, this.urlFor(node.id), { Terminal, FitAddon });
+      tab = new ConsoleTab(this, node, this.urlFor(node, mode), mode, { Terminal, FitAddon });
       this.tabs.set(node.id, tab);
       this.tabBar.append(tab.button);
       this.panes.append(tab.pane);

@@ -1,0 +1,53 @@
+/**
+ * The console websocket's protocol as the pages speak it: which URL opens a node's console in which mode, what
+ * the server's text frames mean, and what each close code tells the user.
+ *
+ * Division of labour: pure functions only (no DOM, no socket), so the editor's and the course page's terminals
+ * read the protocol the same way. Output itself is binary frames, written to xterm untouched.
+ */
+
+export const CONSOLE_MODES = Object.freeze(["control", "watch"]);
+
+/** The console socket's path: `control` (the default) is an interactive shell, `watch` a read-only view. */
+export function consolePath(projectId, nodeId, mode = "control") {
+  if (!CONSOLE_MODES.includes(mode)) throw new Error(`unknown console mode ${mode}`);
+  const path = `/ws/projects/${projectId}/nodes/${nodeId}/console/`;
+  return mode === "watch" ? `${path}?mode=watch` : path;
+}
+
+const isDimension = (v) => Number.isInteger(v) && v >= 1 && v <= 1000;
+
+/**
+ * A server text frame: `{size: [cols, rows]}` (the watched PTY's size), `{notice: "..."}` (a line to show the
+ * user), or `{text}` for anything else (older servers sent nothing but terminal bytes; show it as it is).
+ */
+export function parseServerText(text) {
+  let message;
+  try {
+    message = JSON.parse(text);
+  } catch {
+    return { text };
+  }
+  if (!message || typeof message !== "object" || Array.isArray(message)) return { text };
+  const parsed = {};
+  if (Array.isArray(message.size) && message.size.length === 2 && message.size.every(isDimension)) {
+    parsed.size = message.size;
+  }
+  if (typeof message.notice === "string") parsed.notice = message.notice;
+  return Object.keys(parsed).length ? parsed : { text };
+}
+
+const CLOSE_REASONS = {
+  4400: "the console request was not understood",
+  4401: "you are not logged in",
+  4403: "you may not use this node's console",
+  4404: "the node is not running",
+  4500: "the node's shell could not start",
+};
+
+/** Why a console closed, in words, from its close code and mode. */
+export function closeReason(code, mode = "control") {
+  if (CLOSE_REASONS[code]) return CLOSE_REASONS[code];
+  if (code === 1000) return mode === "watch" ? "the node stopped" : "the shell ended";
+  return `connection closed (code ${code})`;
+}
