@@ -5,7 +5,6 @@ The pages expose nothing special for tests: they are read through their DOM (row
 attributes: the copy's student, project and status, each node chip's name and status).
 """
 
-import time
 import uuid
 from dataclasses import dataclass
 
@@ -80,24 +79,3 @@ def wait_copy_status(page, student: str, status: str, timeout: float = 60) -> No
         arg=[copy_row(student), status],
         timeout=timeout * 1000,
     )
-
-
-def pane_text(page, node_id: str) -> str:
-    return page.evaluate(
-        """(id) => {
-          const pane = document.querySelector(`.terminal-pane[data-node-id="${id}"] .xterm-rows`);
-          return pane ? pane.innerText : "";
-        }""",
-        node_id,
-    )
-
-
-def wait_pane_text(page, node_id: str, needle: str, timeout: float = 20) -> str:
-    deadline = time.monotonic() + timeout
-    text = ""
-    while time.monotonic() < deadline:
-        text = pane_text(page, node_id)
-        if needle in text:
-            return text
-        time.sleep(0.2)
-    raise AssertionError(f"{needle!r} never appeared in the console pane; it shows:\n{text}")

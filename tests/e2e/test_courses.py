@@ -19,9 +19,8 @@ from tests.e2e.course_page import (
     ok,
     open_course,
     wait_copy_status,
-    wait_pane_text,
 )
-from tests.e2e.editor_page import node_screen_position, type_in_terminal, wait_canvas_status
+from tests.e2e.editor_page import node_screen_position, type_in_terminal, wait_canvas_status, wait_terminal_text
 
 pytestmark = pytest.mark.e2e
 
@@ -99,18 +98,18 @@ def test_teacher_publishes_student_starts_and_teacher_follows_watches_takes_over
     page.click(f'{copy_row(student_name)} .node-chip[data-node-name="pc1"] .watch-button')
     tab = page.wait_for_selector(f'.terminal-tab[data-node-id="{node_id}"][data-mode="watch"]')
     assert tab.query_selector(".terminal-mode").text_content() == "watching (read-only)"
-    wait_pane_text(page, node_id, "watching (read-only)")
+    wait_terminal_text(page, node_id, "watching (read-only)")
     student_page.mouse.dblclick(**node_screen_position(student_page, "pc1"))
     student_page.wait_for_selector(f'.terminal-pane[data-node-id="{node_id}"] .xterm-screen')
     student_page.wait_for_timeout(500)  # the shell prints its prompt once the exec stream is up
     type_in_terminal(student_page, node_id, "echo watched-$((40+2))")
-    wait_pane_text(page, node_id, "watched-42")
+    wait_terminal_text(page, node_id, "watched-42")
     # Typing into the watch pane sends nothing: the student's shell never sees it.
     page.click(f'.terminal-pane[data-node-id="{node_id}"] .xterm-screen')
     page.keyboard.type("echo from-the-watcher", delay=5)
     page.keyboard.press("Enter")
     type_in_terminal(student_page, node_id, "echo still-$((6*7))")
-    text = wait_pane_text(page, node_id, "still-42")
+    text = wait_terminal_text(page, node_id, "still-42")
     assert "from-the-watcher" not in text
     page.wait_for_selector("#audit-rows tr[data-action=console]:has-text('(watch)')", timeout=35_000)
 
@@ -120,15 +119,15 @@ def test_teacher_publishes_student_starts_and_teacher_follows_watches_takes_over
     assert page.query_selector(f'.terminal-tab[data-node-id="{node_id}"][data-mode="watch"]') is None
     page.wait_for_timeout(500)
     type_in_terminal(page, node_id, "echo teacher-$((6*7)) | tee /tmp/help")
-    wait_pane_text(page, node_id, "teacher-42")
+    wait_terminal_text(page, node_id, "teacher-42")
     type_in_terminal(student_page, node_id, "cat /tmp/help")
-    wait_pane_text(student_page, node_id, "teacher-42")
+    wait_terminal_text(student_page, node_id, "teacher-42")
 
     # Stop all (confirmed): the copy goes to stopped, and the consoles end with the node.
     page.on("dialog", lambda dialog: dialog.accept())
     page.click("#btn-stop-all")
     wait_copy_status(page, student_name, "stopped", timeout=30)
-    wait_pane_text(page, node_id, "console closed", timeout=15)
+    wait_terminal_text(page, node_id, "console closed", timeout=15)
 
     # Reset (confirmed): a fresh copy of the original replaces the student's project.
     page.click(f"{copy_row(student_name)} .reset-button")
