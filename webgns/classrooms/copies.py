@@ -6,8 +6,6 @@ Host work goes through `webgns.labs.dispatch` after the transaction commits; not
 touches Docker. Every function runs in one transaction: a copy is never half-built.
 """
 
-import re
-
 from django.db import transaction
 
 from webgns.classrooms import quotas
@@ -17,19 +15,12 @@ from webgns.classrooms.models import Assignment, Course, StudentCopy
 from webgns.labs import dispatch, topology
 from webgns.labs.choices import NodeStatus
 from webgns.labs.models import Operation, Project
-
-PROJECT_NAME_LIMIT = 100
-# What a project name may not hold (webgns.labs.validators.PROJECT_NAME_RE); titles and usernames may
-# ("Lab 1: routing", "ann@school"), and a copy whose name is refused could never be made.
-_NOT_IN_PROJECT_NAMES = re.compile(r"[^\w .()+-]")
+from webgns.labs.validators import project_name_from
 
 
 def copy_name(assignment: Assignment, student) -> str:
-    """`<title> (<username>)`, made a valid project name: other characters become "-", at most 100."""
-    name = _NOT_IN_PROJECT_NAMES.sub("-", f"{assignment.title} ({student.get_username()})")
-    if not re.match(r"\w", name):
-        name = f"copy {name}"
-    return name if len(name) <= PROJECT_NAME_LIMIT else name[: PROJECT_NAME_LIMIT - 3] + "..."
+    """`<title> (<username>)`, made a valid project name (titles and usernames may hold ":" or "@")."""
+    return project_name_from(f"{assignment.title} ({student.get_username()})")
 
 
 def _import_for(assignment: Assignment, student) -> Project:

@@ -26,7 +26,7 @@ from webgns.compute import impairments, node_exec, observe, ovs_switch, parking
 from webgns.compute.bridge_switch import ensure_switch_fabric
 from webgns.compute.docker_nodes import DockerNodes
 from webgns.compute.errors import EngineError, ExecFailed, NamespaceUnavailable, NodeNotRunning, PortUnknown
-from webgns.compute.labels import SWITCH_BRIDGE_NAME, host_port_name, link_alias, ovs_bridge_name
+from webgns.compute.labels import SWITCH_BRIDGE_NAME, host_port_name, link_alias, ovs_bridge_name, parked_name
 from webgns.compute.links import FRESH_VETH_QDISC, LinkEnd, ensure_veth, remove_veth
 from webgns.compute.namespaces import NetlinkSessions, netns_path
 from webgns.compute.offloads import disable_tx_checksum, isolate_host_port
@@ -143,9 +143,11 @@ class LabEngine:
 
     def _park_ends(self, node: NodeSpec, links: Sequence[LinkSpec]) -> None:
         # An OVS switch's ends are its host-namespace ports; anything else's are inside its netns.
-        netns = None if node.kind == OVS else self.nodes.running_netns(node)
-        if netns is None and node.kind != OVS:
-            return
+        netns = None
+        if node.kind != OVS:
+            netns = self.nodes.running_netns(node)
+            if netns is None:
+                return  # not running: its ends went with its namespace already
         ends = [
             (link.id, index, LinkEnd(netns, host_port_name(link, index) if node.kind == OVS else endpoint.port))
             for link in links
@@ -183,11 +185,14 @@ class LabEngine:
         places = _Placement(self, nodes)
         states: dict[str, LinkState] = {}
         with NetlinkSessions() as sessions:
+            parked = {p: parking.parked_names(sessions, p) for p in {link.project_id for link in links}}
             for link in links:
-                states[link.id] = self._plumb_one(sessions, places, link)
+                states[link.id] = self._plumb_one(sessions, places, link, parked[link.project_id])
         return states
 
-    def _plumb_one(self, sessions: NetlinkSessions, places: _Placement, link: LinkSpec) -> LinkState:
+    def _plumb_one(
+        self, sessions: NetlinkSessions, places: _Placement, link: LinkSpec, parked: frozenset[str]
+    ) -> LinkState:
         try:
             a = places.end(link, 0)
             b = places.end(link, 1)
@@ -198,7 +203,8 @@ class LabEngine:
         alias = link_alias(link.id)
         try:
             for index, placed in enumerate((a, b)):
-                parking.restore(sessions, link.project_id, link.id, index, placed.end)
+                if parked_name(link.id, index) in parked:
+                    parking.restore(sessions, link.project_id, link.id, index, placed.end)
             outcome = ensure_veth(sessions, alias, a.end, b.end)
             for placed, peer in ((a, b), (b, a)):
                 if placed.ovs_bridge:

@@ -25,7 +25,7 @@ from pyroute2 import NetlinkError
 from webgns.compute.bridge_switch import IFF_UP, ensure_bridge
 from webgns.compute.errors import LinkFailed, NamespaceUnavailable
 from webgns.compute.labels import IFNAME_MAX, link_id_from_alias
-from webgns.compute.namespaces import NetlinkSessions, describe, find_interface
+from webgns.compute.namespaces import NetlinkSessions, describe, find_interface, netns_fd
 
 # The root qdisc a new veth end reports: nothing to clear when no impairment is wanted.
 FRESH_VETH_QDISC = "noqueue"
@@ -108,14 +108,8 @@ def _create(sessions: NetlinkSessions, a: LinkEnd, b: LinkEnd) -> None:
     if a.netns == b.netns:
         ipr.link("add", ifname=a.ifname, kind="veth", peer={"ifname": b.ifname})
         return
-    if b.netns is None:
-        # "The host namespace" is the one this process runs in; the thread is back home here.
-        peer_ns = os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
-    else:
-        try:
-            peer_ns = os.open(b.netns, os.O_RDONLY | os.O_CLOEXEC)
-        except OSError as error:
-            raise NamespaceUnavailable(f"{describe(b.netns)} does not exist (is the node running?)") from error
+    # For None ("the host namespace"): the one this process runs in; the thread is back home here.
+    peer_ns = netns_fd(b.netns)
     try:
         ipr.link("add", ifname=a.ifname, kind="veth", peer={"ifname": b.ifname, "net_ns_fd": peer_ns})
     finally:

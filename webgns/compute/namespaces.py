@@ -40,6 +40,18 @@ def describe(netns: str | None) -> str:
     return f"namespace {netns}" if netns else "the host namespace"
 
 
+def netns_fd(netns: str | None) -> int:
+    """An open descriptor of `netns` (None: the calling thread's own); the caller closes it."""
+    if netns is None:
+        return os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        return os.open(netns, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError as error:
+        raise NamespaceUnavailable(f"{describe(netns)} does not exist (is the node running?)") from error
+    except OSError as error:
+        raise NamespaceUnavailable(f"cannot open {describe(netns)}: {error.strerror}") from error
+
+
 @contextlib.contextmanager
 def entered(netns: str | None) -> Iterator[None]:
     """Run the body with the calling thread inside `netns` (None: stay where it is).
@@ -49,13 +61,8 @@ def entered(netns: str | None) -> Iterator[None]:
     if netns is None:
         yield
         return
-    try:
-        target = os.open(netns, os.O_RDONLY | os.O_CLOEXEC)
-    except FileNotFoundError as error:
-        raise NamespaceUnavailable(f"{describe(netns)} does not exist (is the node running?)") from error
-    except OSError as error:
-        raise NamespaceUnavailable(f"cannot open {describe(netns)}: {error.strerror}") from error
-    own = os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+    target = netns_fd(netns)
+    own = netns_fd(None)
     try:
         if _libc.setns(target, CLONE_NEWNET) != 0:
             code = ctypes.get_errno()

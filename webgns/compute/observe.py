@@ -9,7 +9,6 @@ the same ids — so the reconcile task can fix statuses after a worker or host r
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 
@@ -57,8 +56,7 @@ def remove_project(nodes: DockerNodes, project_id: str) -> list[str]:
     for bridge in _ovs_bridges(project_id):
         ovs_switch.delete_bridge(bridge.name)
         removed.append(f"ovs bridge {bridge.name}")
-    if os.path.exists(parking.parking_netns_path(project_id)):
-        parking.remove_parking(project_id)
+    if parking.remove_parking(project_id):
         removed.append(f"netns {parking.parking_netns_name(project_id)}")
     return removed
 

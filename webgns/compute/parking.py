@@ -25,9 +25,9 @@ from pyroute2 import NetlinkError
 from pyroute2 import netns as pyroute2_netns
 
 from webgns.compute.errors import LinkFailed, NamespaceUnavailable
-from webgns.compute.labels import parked_name
+from webgns.compute.labels import link_alias, parked_name
 from webgns.compute.links import LinkEnd
-from webgns.compute.namespaces import NetlinkSessions, find_interface
+from webgns.compute.namespaces import NetlinkSessions, find_interface, netns_fd
 
 NETNS_DIR = "/run/netns"
 _create_lock = threading.Lock()
@@ -56,10 +56,10 @@ def park(sessions: NetlinkSessions, project_id: str, ends: Iterable[tuple[str, i
             except NamespaceUnavailable:
                 continue
             found = find_interface(ipr, end.ifname)
-            if found is None or found.get_attr("IFLA_IFALIAS") != f"webgns:{link_id}":
+            if found is None or found.get_attr("IFLA_IFALIAS") != link_alias(link_id):
                 continue
             if target is None:
-                target = os.open(_ensure_parking(project_id), os.O_RDONLY | os.O_CLOEXEC)
+                target = netns_fd(_ensure_parking(project_id))
             try:
                 # One request moves and renames: the port name (eth0) could clash in the parking
                 # namespace, the parked name (unique per link end) cannot.
@@ -71,6 +71,15 @@ def park(sessions: NetlinkSessions, project_id: str, ends: Iterable[tuple[str, i
         if target is not None:
             os.close(target)
     return parked
+
+
+def parked_names(sessions: NetlinkSessions, project_id: str) -> frozenset[str]:
+    """The names of every end parked for the project: one netlink dump, so that plumbing a whole
+    lab asks once rather than once per link end (a stat and nothing more when none ever parked)."""
+    path = parking_netns_path(project_id)
+    if not os.path.exists(path):
+        return frozenset()
+    return frozenset(link.get_attr("IFLA_IFNAME") for link in sessions.get(path).get_links())
 
 
 def restore(sessions: NetlinkSessions, project_id: str, link_id: str, index: int, end: LinkEnd) -> bool:
@@ -87,7 +96,7 @@ def restore(sessions: NetlinkSessions, project_id: str, link_id: str, index: int
         return False
     if find_interface(sessions.get(end.netns), end.ifname) is not None:
         return False
-    home = os.open(end.netns or "/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
+    home = netns_fd(end.netns)
     try:
         parking.link("set", index=found["index"], net_ns_fd=home, ifname=end.ifname)
     except NetlinkError as error:
@@ -117,11 +126,14 @@ def discard(sessions: NetlinkSessions, project_id: str, link_id: str) -> bool:
     return deleted
 
 
-def remove_parking(project_id: str) -> None:
-    """The project's parking namespace is gone, and with it every parked end. Idempotent."""
+def remove_parking(project_id: str) -> bool:
+    """The project's parking namespace is gone, and with it every parked end. Idempotent; returns
+    whether there was one."""
     path = parking_netns_path(project_id)
-    if os.path.exists(path):
-        pyroute2_netns.remove(path)
+    if not os.path.exists(path):
+        return False
+    pyroute2_netns.remove(path)
+    return True
 
 
 def _ensure_parking(project_id: str) -> str:

@@ -5,7 +5,10 @@ import re
 from django.core.exceptions import ValidationError
 
 NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,31}$")
-PROJECT_NAME_RE = re.compile(r"^[\w][\w .()+-]{0,99}$")
+PROJECT_NAME_MAX = 100
+_PROJECT_NAME_CHARS = r"\w .()+-"
+PROJECT_NAME_RE = re.compile(rf"^\w[{_PROJECT_NAME_CHARS}]{{0,{PROJECT_NAME_MAX - 1}}}$")
+_NOT_IN_PROJECT_NAMES = re.compile(rf"[^{_PROJECT_NAME_CHARS}]")
 
 
 def validate_name(value: str) -> None:
@@ -19,3 +22,12 @@ def validate_name(value: str) -> None:
 def validate_project_name(value: str) -> None:
     if not PROJECT_NAME_RE.match(value or ""):
         raise ValidationError("Use 1-100 characters: letters, digits, spaces and . ( ) + - _")
+
+
+def project_name_from(text: str) -> str:
+    """`text` made a valid project name: other characters become "-", a word character leads, at
+    most PROJECT_NAME_MAX characters. For names webgns makes from user text (titles, usernames)."""
+    name = _NOT_IN_PROJECT_NAMES.sub("-", text)
+    if not re.match(r"\w", name):
+        name = f"copy {name}"
+    return name if len(name) <= PROJECT_NAME_MAX else name[: PROJECT_NAME_MAX - 3] + "..."

@@ -24,13 +24,12 @@ from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from webgns.labs.choices import NodeStatus
 from webgns.live import close_codes
 from webgns.live.console_announce import announce_console_opened
 from webgns.live.console_fanout import OutputPublisher
 from webgns.live.console_watch import NodeWatchConsumer
 from webgns.live.exec_session import ExecSession, NodeNotRunning, ShellFailed
-from webgns.live.project_access import decide_async, node_in_project
+from webgns.live.project_access import admit_to_running_node
 
 log = logging.getLogger(__name__)
 
@@ -76,24 +75,13 @@ class NodeConsoleConsumer(AsyncWebsocketConsumer):
     publisher: OutputPublisher | None = None
 
     async def connect(self) -> None:
-        kwargs = self.scope["url_route"]["kwargs"]
         query = _query(self.scope)
         if query.get("mode", "control") not in MODES:
             await self.accept()
             await self.close(code=close_codes.BAD_REQUEST, reason=f"mode must be one of: {', '.join(MODES)}")
             return
-        user = self.scope.get("user")
-        decision = await decide_async(user, kwargs["project_id"], need_change=True)
-        await self.accept()
-        if decision.refusal is not None:
-            await self.close(code=decision.refusal)
-            return
-        node = await node_in_project(decision.project, kwargs["node_id"])
+        node = await admit_to_running_node(self, need_change=True)
         if node is None:
-            await self.close(code=close_codes.NOT_FOUND)
-            return
-        if node.status != NodeStatus.STARTED:
-            await self.close(code=close_codes.NOT_FOUND)
             return
         cols, rows = _dimension(query.get("cols")), _dimension(query.get("rows"))
         try:
@@ -109,7 +97,7 @@ class NodeConsoleConsumer(AsyncWebsocketConsumer):
         self.publisher.size = (cols, rows) if cols and rows else None
         self.publisher.start()
         self.pump = asyncio.create_task(self._pump_output())
-        await announce_console_opened(user, node, "control")
+        await announce_console_opened(self.scope.get("user"), node, "control")
 
     async def _pump_output(self) -> None:
         try:

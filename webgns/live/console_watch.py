@@ -23,10 +23,9 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from webgns.labs.choices import NodeStatus
 from webgns.labs.models import Node
-from webgns.live import close_codes
 from webgns.live.console_announce import announce_console_opened
 from webgns.live.console_fanout import watch_group
-from webgns.live.project_access import decide_async, node_in_project
+from webgns.live.project_access import admit_to_running_node
 
 WATCH_NOTICE = "watching (read-only): you see this console's output from now on; what you type is not sent"
 RECHECK_SECONDS = 5.0
@@ -43,17 +42,10 @@ class NodeWatchConsumer(AsyncWebsocketConsumer):
     told_size: list[int] | None = None
 
     async def connect(self) -> None:
-        kwargs = self.scope["url_route"]["kwargs"]
+        node = await admit_to_running_node(self, need_change=False)
+        if node is None:
+            return
         user = self.scope.get("user")
-        decision = await decide_async(user, kwargs["project_id"], need_change=False)
-        await self.accept()
-        if decision.refusal is not None:
-            await self.close(code=decision.refusal)
-            return
-        node = await node_in_project(decision.project, kwargs["node_id"])
-        if node is None or node.status != NodeStatus.STARTED:
-            await self.close(code=close_codes.NOT_FOUND)
-            return
         self.group = watch_group(node.id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await announce_console_opened(user, node, "watch")

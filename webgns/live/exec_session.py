@@ -177,9 +177,7 @@ class _RawStream(asyncio.Protocol):
         return len(self._buffer)
 
     async def wait_for_data(self) -> None:
-        while not self._buffer and not self._eof:
-            self._ready.clear()
-            await self._ready.wait()
+        await self.wait_for_data_beyond(0)
 
     def take(self, limit: int) -> bytes:
         """Up to `limit` buffered bytes (b"" only at end of stream)."""

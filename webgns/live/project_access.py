@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from channels.db import database_sync_to_async
 
 from webgns.labs import access
+from webgns.labs.choices import NodeStatus
 from webgns.labs.models import Node, Project
 from webgns.live import close_codes
 
@@ -39,3 +40,19 @@ decide_async = database_sync_to_async(decide)
 @database_sync_to_async
 def node_in_project(project: Project, node_id: object) -> Node | None:
     return Node.objects.filter(project=project, pk=node_id).first()
+
+
+async def admit_to_running_node(consumer, *, need_change: bool) -> Node | None:
+    """Accept the console socket, then the node it names if the user may open it and it runs;
+    otherwise close with the refusal's code and return None. Both console modes ask this."""
+    kwargs = consumer.scope["url_route"]["kwargs"]
+    decision = await decide_async(consumer.scope.get("user"), kwargs["project_id"], need_change=need_change)
+    await consumer.accept()
+    if decision.refusal is not None:
+        await consumer.close(code=decision.refusal)
+        return None
+    node = await node_in_project(decision.project, kwargs["node_id"])
+    if node is None or node.status != NodeStatus.STARTED:
+        await consumer.close(code=close_codes.NOT_FOUND)
+        return None
+    return node

@@ -3,13 +3,13 @@
 
 from django.urls import path
 
-from webgns.ui import views
+from webgns.ui.views import page
 
 app_name = "ui"
 
 urlpatterns = [
-    path("", views.project_list, name="projects"),
-    path("projects/<uuid:project_id>/", views.editor, name="editor"),
-    path("courses/", views.course_list, name="courses"),
-    path("courses/<uuid:course_id>/", views.course, name="course"),
+    path("", page("ui/projects.html"), name="projects"),
+    path("projects/<uuid:project_id>/", page("ui/editor.html"), name="editor"),
+    path("courses/", page("ui/courses.html"), name="courses"),
+    path("courses/<uuid:course_id>/", page("ui/course.html"), name="course"),
 ]

@@ -1,38 +1,20 @@
 """Views of the browser UI: each renders one page shell for a logged-in user.
 
 The pages fetch their data themselves (REST API, events and console websockets), so a view passes
-no more than the ids in its URL; access to a project is enforced by the API the page calls.
+no more than the ids in its URL (TemplateView puts them in the context); access to a project or a
+course is enforced by the API the page calls. Which course page (teacher's or student's) and whether
+the course exists for this user are the API's answers (`role`, 404), read by the page itself, so the
+page and the API never disagree.
 """
 
-from uuid import UUID
+from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpResponse
 from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.generic import TemplateView
 
 
-@login_required
-@ensure_csrf_cookie
-def project_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "ui/projects.html")
-
-
-@login_required
-@ensure_csrf_cookie
-def editor(request: HttpRequest, project_id: UUID) -> HttpResponse:
-    return render(request, "ui/editor.html", {"project_id": project_id})
-
-
-@login_required
-@ensure_csrf_cookie
-def course_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "ui/courses.html")
-
-
-@login_required
-@ensure_csrf_cookie
-def course(request: HttpRequest, course_id: UUID) -> HttpResponse:
-    # Which page (teacher's or student's) and whether the course exists for this user are the API's
-    # answers (`role`, 404), read by the page itself, so the page and the API never disagree.
-    return render(request, "ui/course.html", {"course_id": course_id})
+def page(template_name: str) -> Callable[..., HttpResponse]:
+    """A login-only page shell that also sets the CSRF cookie its API calls need."""
+    return login_required(ensure_csrf_cookie(TemplateView.as_view(template_name=template_name)))
