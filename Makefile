@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := webgns.settings
 
-.PHONY: run test setup test-setup system services venv frontend images db lint bench clean
+.PHONY: run test setup test-setup system services venv frontend images db kernel lint bench clean
 
 run: setup services
 	scripts/run.sh $(HOST) $(PORT)
@@ -18,7 +18,7 @@ test: test-setup services
 	scripts/test.sh
 
 setup: system venv frontend images db
-test-setup: test-system venv frontend images db
+test-setup: test-system venv frontend images db kernel
 
 system:
 	scripts/install-system.sh
@@ -49,6 +49,10 @@ db: venv frontend
 	$(PY) manage.py seed_templates
 	$(PY) manage.py ensure_admin
 	$(PY) manage.py collectstatic --noinput -v0
+
+# Debian's kernel for the kernel tests, fetched once into /var/cache/webgns/kernel (kept across runs).
+kernel: venv
+	$(PY) -m tests.kernel.debian_kernel
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -1,10 +1,11 @@
 """Benchmark of the impairment path: ping RTT and TCP throughput, plain veth vs netem vs tbf.
 
-Division of labour: run on the host, this script boots user-mode-linux through the kernel-test
-harness (tests/kernel/uml_machine.py) with itself as the guest script; inside the guest
+Division of labour: run on the host, this script boots a real kernel through the kernel-test
+harness (tests/kernel/guest_machine.py: QEMU with Debian's kernel, or UML / the host's own kernel
+where they work) with itself as the guest script; inside the guest
 (`RESULT_JSON --guest`) it measures, between two `ip netns` namespaces, a plain veth (the
 baseline of the same run), a netem-delayed veth and rate-limited veths, using the project's own
-`apply_impairment`; back on the host it prints the figures side by side. UML because this
+`apply_impairment`; back on the host it prints the figures side by side. A guest because this
 host's kernel has no sch_netem.
 
     .venv/bin/python bench/bench_impairments.py
@@ -69,7 +70,7 @@ def measure_in_guest(result_path: str) -> None:
         Path(result_path).write_text(json.dumps(figures))
 
 
-def print_table(figures: dict, seconds: float) -> None:
+def print_table(figures: dict, seconds: float, backend: str) -> None:
     header = (
         f"{'scenario':<18} {'impairment (per direction)':<36} {'RTT min/avg/max ms':>22} {'TCP Mbit/s':>11} {'retr':>6}"
     )
@@ -85,27 +86,27 @@ def print_table(figures: dict, seconds: float) -> None:
         tcp = f"{found['tcp_bps'] / 1e6:.1f}" if found["tcp_bps"] else f"error: {found['error']}"
         print(f"{name:<18} {meaning:<36} {rtt:>22} {tcp:>11} {found['retransmits'] or 0:>6}")
     print(
-        f"\nuser-mode-linux guest (1 vCPU), {PINGS} pings at 1 s intervals, iperf3 TCP {IPERF_SECONDS} s; "
+        f"\n{backend} guest (1 vCPU), {PINGS} pings at 1 s intervals, iperf3 TCP {IPERF_SECONDS} s; "
         f"whole run {seconds:.0f} s"
     )
 
 
 def main() -> int:
-    if sys.argv[2:] == ["--guest"]:  # inside UML: the harness passes the result file first
+    if sys.argv[2:] == ["--guest"]:  # inside the guest: the harness passes the result file first
         measure_in_guest(sys.argv[1])
         return 0
-    from tests.kernel.uml_machine import missing_reason, run_in_uml
+    from tests.kernel.guest_machine import GuestUnavailable, run_in_guest
 
-    reason = missing_reason()
-    if reason:
-        print(f"cannot run: {reason}", file=sys.stderr)
-        return 2
     started = time.monotonic()
-    run = run_in_uml(Path(__file__).resolve(), ["--guest"], timeout=400)
+    try:
+        run = run_in_guest(Path(__file__).resolve(), ["--guest"], timeout=400)
+    except GuestUnavailable as why:
+        print(f"cannot run: {why}", file=sys.stderr)
+        return 2
     if run.exit_status != 0 or not run.results:
         print(f"the guest failed:\n{run.guest_log[-3000:]}", file=sys.stderr)
         return 1
-    print_table(run.results, time.monotonic() - started)
+    print_table(run.results, time.monotonic() - started, run.backend)
     return 0
 
 

@@ -1,11 +1,11 @@
-"""Runs INSIDE the user-mode-linux guest: exercises the project's impairment and OVS code there.
+"""Runs INSIDE the kernel-test guest: exercises the project's impairment and OVS code there.
 
 Division of labour: this script only does things and records what the kernel and the traffic
 report back (JSON, one entry per check, written after every check so a crash keeps what was
-done); test_uml_kernel.py on the host decides what is right. Nodes are plain `ip netns`
+done); test_kernel_features.py on the host decides what is right. Nodes are plain `ip netns`
 namespaces (no Docker in the guest), which is what the engine's namespace-path API allows.
 
-Usage (by uml_machine.run_in_uml): guest_checks.py RESULT_JSON
+Usage (by guest_machine.run_in_guest): guest_checks.py RESULT_JSON
 """
 
 from __future__ import annotations
