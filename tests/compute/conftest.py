@@ -7,6 +7,7 @@ away even when the test fails. Lab addresses are in 10.0.0.0/8 only.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import uuid
 from collections.abc import Iterator
@@ -114,3 +115,23 @@ def lab(engine: LabEngine) -> Iterator[LabBuilder]:
     builder = LabBuilder(engine)
     yield builder
     engine.remove_project(builder.project_id)
+
+
+@pytest.fixture
+def plain_namespaces() -> Iterator:
+    """make("a") -> the name of a fresh `ip netns` namespace (lo up), deleted after the test."""
+    if shutil.which("ip") is None:
+        pytest.skip(reason="needs iproute2's ip command")
+    prefix = f"wgtns-{uuid.uuid4().hex[:6]}"
+    made: list[str] = []
+
+    def make(suffix: str) -> str:
+        name = f"{prefix}-{suffix}"
+        subprocess.run(["ip", "netns", "add", name], check=True)
+        made.append(name)
+        subprocess.run(["ip", "-n", name, "link", "set", "lo", "up"], check=True)
+        return name
+
+    yield make
+    for name in made:
+        subprocess.run(["ip", "netns", "del", name], check=False)

@@ -7,9 +7,7 @@ and deleted by the fixture's finalizer.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-import uuid
 
 import pytest
 
@@ -22,22 +20,8 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def namespaces():
-    if shutil.which("ip") is None:
-        pytest.skip(reason="needs iproute2's ip command")
-    prefix = f"wgtlnk-{uuid.uuid4().hex[:6]}"
-    made: list[str] = []
-
-    def make(suffix: str) -> str:
-        name = f"{prefix}-{suffix}"
-        subprocess.run(["ip", "netns", "add", name], check=True)
-        made.append(name)
-        subprocess.run(["ip", "-n", name, "link", "set", "lo", "up"], check=True)
-        return name
-
-    yield make
-    for name in made:
-        subprocess.run(["ip", "netns", "del", name], check=False)
+def namespaces(plain_namespaces):
+    return plain_namespaces
 
 
 def _sh(ns: str, *command: str) -> subprocess.CompletedProcess:

@@ -11,7 +11,6 @@ import json
 import shutil
 import subprocess
 import time
-import uuid
 
 import pytest
 
@@ -25,32 +24,14 @@ from webgns.compute.vxlan_links import LAB_MTU, Tunnel, ensure_vxlan_end, remove
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture
-def namespaces():
-    if shutil.which("ip") is None:
-        pytest.skip(reason="needs iproute2's ip command")
-    prefix = f"wgvx-{uuid.uuid4().hex[:6]}"
-    made: list[str] = []
-
-    def make(suffix: str) -> str:
-        name = f"{prefix}-{suffix}"
-        subprocess.run(["ip", "netns", "add", name], check=True)
-        made.append(name)
-        subprocess.run(["ip", "-n", name, "link", "set", "lo", "up"], check=True)
-        return name
-
-    yield make
-    for name in made:
-        subprocess.run(["ip", "netns", "del", name], check=False)
-
-
 def sh(ns: str, *command: str, timeout: float = 30) -> subprocess.CompletedProcess:
     return subprocess.run(["ip", "netns", "exec", ns, *command], capture_output=True, text=True, timeout=timeout)
 
 
 @pytest.fixture
-def two_hosts(namespaces):
+def two_hosts(plain_namespaces):
     """host a (10.250.7.1) and host b (10.250.7.2) on an underlay veth; node namespaces na, nb."""
+    namespaces = plain_namespaces
     ha, hb, na, nb = namespaces("ha"), namespaces("hb"), namespaces("na"), namespaces("nb")
     subprocess.run(["ip", "-n", ha, "link", "add", "under0", "type", "veth", "peer", "name", "under0",
                     "netns", hb], check=True)  # fmt: skip

@@ -79,6 +79,11 @@ def remove_veth(sessions: NetlinkSessions, alias: str, end: LinkEnd) -> bool:
 
     Deleting one end of a veth pair deletes both. Returns whether something was deleted.
     """
+    return remove_own_interface(sessions, alias, end)
+
+
+def remove_own_interface(sessions: NetlinkSessions, alias: str, end: LinkEnd) -> bool:
+    """Delete `end` if it exists and carries `alias` (made by us for this link). Idempotent."""
     try:
         ipr = sessions.get(end.netns)
     except NamespaceUnavailable:

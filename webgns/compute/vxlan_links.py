@@ -23,9 +23,9 @@ from dataclasses import dataclass
 
 from pyroute2 import NetlinkError
 
-from webgns.compute.errors import LinkFailed, NamespaceUnavailable
+from webgns.compute.errors import LinkFailed
 from webgns.compute.labels import IFNAME_MAX, link_id_from_alias
-from webgns.compute.links import LinkEnd, _finish
+from webgns.compute.links import LinkEnd, _finish, remove_own_interface
 from webgns.compute.namespaces import NetlinkSessions, find_interface, netns_fd
 
 VXLAN_PORT = 4789
@@ -89,20 +89,7 @@ def ensure_vxlan_end(
 
 def remove_vxlan_end(sessions: NetlinkSessions, alias: str, end: LinkEnd) -> bool:
     """Delete this host's end if it exists and is ours. Idempotent; the other host removes its own."""
-    try:
-        ipr = sessions.get(end.netns)
-    except NamespaceUnavailable:
-        return False  # a namespace that is gone took the device with it
-    found = find_interface(ipr, end.ifname)
-    if found is None or found.get_attr("IFLA_IFALIAS") != alias:
-        return False
-    try:
-        ipr.link("del", index=found["index"])
-    except NetlinkError as error:
-        if error.code == errno.ENODEV:
-            return False
-        raise LinkFailed(f"cannot delete {end.where()}: {error}") from error
-    return True
+    return remove_own_interface(sessions, alias, end)
 
 
 def _vni_of(message) -> int | None:
