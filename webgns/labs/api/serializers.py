@@ -84,6 +84,7 @@ class TemplateSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "image", "adapters", "start_command", "environment", "cpus",
                   "memory_mb", "builtin", "owner", "scope"]
         read_only_fields = ["builtin"]
+        extra_kwargs = {"name": {"trim_whitespace": False}, "image": {"trim_whitespace": False}}
         validators = []  # name uniqueness depends on the scope: validate()
 
     def to_representation(self, template: Template) -> dict:
@@ -224,7 +225,7 @@ class NodeSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "template", "kind", "status", "error", "x", "y", "adapters", "ports",
                   "environment", "start_command", "startup", "openflow_controller", "compute_host"]
         read_only_fields = ["kind", "status", "error", "compute_host"]
-        extra_kwargs = {"name": {"trim_whitespace": False}}
+        extra_kwargs = {"name": {"trim_whitespace": False}, "openflow_controller": {"trim_whitespace": False}}
         # Uniqueness per project is checked in validate_name, with a message that names the project.
         validators = []
 
