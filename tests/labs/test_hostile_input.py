@@ -178,3 +178,10 @@ def test_exec_on_an_ovs_switch_is_a_409_naming_the_node(api, templates):
                         format="json")
     assert response.status_code == 409, response.content
     assert "node" in response.json() and "Open vSwitch" in response.json()["node"][0]
+
+
+def test_exec_command_with_nul_is_a_400(api, pair):
+    project, a, _ = pair
+    Project.objects.get(pk=project["id"]).nodes.update(status="started")
+    response = api.post(f"/api/projects/{project['id']}/nodes/{a['id']}/exec/", {"command": "echo \0"}, format="json")
+    assert response.status_code == 400 and "command" in response.json()

@@ -415,6 +415,11 @@ class ExecSerializer(serializers.Serializer):
     command = serializers.CharField(max_length=65536, trim_whitespace=False)
     timeout = FiniteFloatField(required=False, default=30, min_value=0.1, max_value=600)
 
+    def validate_command(self, value: str) -> str:
+        if "\0" in value:
+            raise serializers.ValidationError("May not contain NUL.")
+        return value
+
 
 class UserSerializer(serializers.ModelSerializer):
     password = serializers.CharField(write_only=True, required=False, style={"input_type": "password"})
