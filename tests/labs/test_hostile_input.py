@@ -185,3 +185,16 @@ def test_exec_command_with_nul_is_a_400(api, pair):
     Project.objects.get(pk=project["id"]).nodes.update(status="started")
     response = api.post(f"/api/projects/{project['id']}/nodes/{a['id']}/exec/", {"command": "echo \0"}, format="json")
     assert response.status_code == 400 and "command" in response.json()
+
+
+def test_django_error_handlers_answer_json_under_api_only(rf):
+    from django.core.exceptions import RequestDataTooBig
+
+    from webgns.labs.api import errors
+
+    response = errors.server_error(rf.get("/api/projects/"))
+    assert response.status_code == 500 and json.loads(response.content)["detail"]
+    response = errors.bad_request(rf.post("/api/projects/"), RequestDataTooBig("too big"))
+    assert response.status_code == 400 and "WEBGNS_MAX_BODY_BYTES" in json.loads(response.content)["detail"]
+    assert errors.permission_denied(rf.get("/api/x/"), None).status_code == 403
+    assert not errors.server_error(rf.get("/projects/")).get("Content-Type", "").startswith("application/json")
