@@ -163,6 +163,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "webgns.labs.api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "webgns.labs.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -187,3 +192,38 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("WEBGNS_LOG_LEVEL", "WARNING")},
 }
+
+# -- Limits (README.md "Limits and hardening" states each one and what happens past it) --------
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def _env_float(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+# Request bodies larger than this are refused with a JSON 400 before they are parsed.
+WEBGNS_MAX_BODY_BYTES = _env_int("WEBGNS_MAX_BODY_BYTES", 4 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = WEBGNS_MAX_BODY_BYTES
+# JSON nested deeper than this is refused before the parser recurses (Python's own limit is ~1000).
+WEBGNS_MAX_JSON_DEPTH = _env_int("WEBGNS_MAX_JSON_DEPTH", 32)
+# Per project, and so per import (an import makes a project).
+WEBGNS_MAX_PROJECT_NODES = _env_int("WEBGNS_MAX_PROJECT_NODES", 1000)
+WEBGNS_MAX_PROJECT_LINKS = _env_int("WEBGNS_MAX_PROJECT_LINKS", 2000)
+# Per node (and per template).
+WEBGNS_MAX_ENV_KEYS = _env_int("WEBGNS_MAX_ENV_KEYS", 64)
+WEBGNS_MAX_ENV_BYTES = _env_int("WEBGNS_MAX_ENV_BYTES", 16 * 1024)
+WEBGNS_MAX_START_COMMAND_BYTES = min(_env_int("WEBGNS_MAX_START_COMMAND_BYTES", 1024), 1024)  # the column's size
+WEBGNS_MAX_STARTUP_BYTES = _env_int("WEBGNS_MAX_STARTUP_BYTES", 64 * 1024)
+# Per user, outside courses (course copies obey the course's quotas); staff change them per user
+# through /api/users/{id}/limits/ or the admin. Staff users themselves are not limited.
+WEBGNS_USER_RUNNING_NODES = _env_int("WEBGNS_USER_RUNNING_NODES", 50)
+WEBGNS_USER_PROJECTS = _env_int("WEBGNS_USER_PROJECTS", 50)
+# What a node gets when its template sets no memory/CPU limit (0 on a template, staff only: none).
+WEBGNS_NODE_MEMORY_MB = _env_int("WEBGNS_NODE_MEMORY_MB", 256)
+WEBGNS_NODE_CPUS = _env_float("WEBGNS_NODE_CPUS", 1.0)
+# Registries the worker may pull from (e.g. "docker.io,registry.example.org:5000"); empty: none,
+# only images already on the compute host are used.
+WEBGNS_ALLOWED_REGISTRIES = [r.strip() for r in os.environ.get("WEBGNS_ALLOWED_REGISTRIES", "").split(",") if r.strip()]

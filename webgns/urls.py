@@ -10,3 +10,9 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("webgns.ui.urls")),
 ]
+
+# Errors outside any API view (unknown URL, oversized body read by middleware) answer JSON under /api/.
+handler400 = "webgns.labs.api.errors.bad_request"
+handler403 = "webgns.labs.api.errors.permission_denied"
+handler404 = "webgns.labs.api.errors.not_found"
+handler500 = "webgns.labs.api.errors.server_error"

@@ -18,5 +18,9 @@ class ClassroomsConfig(AppConfig):
         from webgns.classrooms import access, operation_hooks  # noqa: F401  (connects the receivers)
 
         if not ClassroomsConfig._wired:  # extend_access appends; never twice
+            from webgns.classrooms import quotas
+            from webgns.labs import limits
+
             access.register_project_access()
+            limits.register_course_quotas(quotas.course_projects, quotas.running_outside_courses)
             ClassroomsConfig._wired = True

@@ -25,7 +25,9 @@ def copy_name(assignment: Assignment, student) -> str:
 
 def _import_for(assignment: Assignment, student) -> Project:
     document = topology.export_project(assignment.source)
-    return topology.import_project(document, owner=student, name=copy_name(assignment, student))
+    # The teacher's private templates serve the copy (the student cannot use them elsewhere).
+    return topology.import_project(document, owner=student, name=copy_name(assignment, student),
+                                   template_owner=assignment.source.owner)
 
 
 @transaction.atomic

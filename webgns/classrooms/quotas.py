@@ -2,7 +2,8 @@
 
 A node counts from the moment it is asked to start (an unfinished start operation names it)
 until a worker reports it stopped, so thirty students pressing start in the same second are
-counted against each other before any container exists. Checks run inside the caller's
+counted against each other before any container exists. A lab outside courses is checked against
+its owner's own limit (`labs.limits.effective`), counted by the same `active_nodes`. Checks run inside the caller's
 transaction; the start view locks the course row first so that two checks cannot both pass on
 the same free capacity.
 """
@@ -12,6 +13,7 @@ from django.db.models import Q, QuerySet
 
 from webgns.classrooms.choices import Role
 from webgns.classrooms.models import Course, StudentCopy
+from webgns.labs import limits
 from webgns.labs.choices import NodeStatus, OperationKind
 from webgns.labs.models import Node, Operation, Project
 
@@ -19,8 +21,13 @@ from webgns.labs.models import Node, Operation, Project
 class QuotaExceeded(ValidationError):
     """Starting would exceed a node quota; the message says by how much and which limit."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__({"quota": [message]})
+    def __init__(self, message: str, field: str = "quota") -> None:
+        super().__init__({field: [message]})
+
+
+def course_projects() -> Q:
+    """Projects governed by a course's quotas (students' copies): not counted per user."""
+    return Q(pk__in=StudentCopy.objects.values("project_id"))
 
 
 def _pending_start_nodes() -> Q:
@@ -37,6 +44,11 @@ def active_nodes() -> QuerySet[Node]:
 
 def running_for_student(user) -> int:
     return active_nodes().filter(project__owner=user).count()
+
+
+def running_outside_courses(user) -> int:
+    return active_nodes().filter(project__owner=user).exclude(project_id__in=StudentCopy.objects.values("project_id")
+                                                              ).count()
 
 
 def running_in_course(course: Course) -> int:
@@ -60,14 +72,16 @@ def _student_limit(user, course: Course | None) -> int | None:
 def check_start(project: Project, user, nodes: QuerySet[Node] | None = None) -> None:
     """Raise QuotaExceeded if `user` starting `nodes` (default: all the project's) would pass a limit."""
     course = _course_of(project)
-    student_limit = _student_limit(project.owner, course)
-    if student_limit is None and course is None:
-        return  # not a student and not a course lab: no quota applies
     wanted = set((nodes if nodes is not None else project.nodes.all()).values_list("pk", flat=True))
     already = set(active_nodes().filter(pk__in=wanted).values_list("pk", flat=True))
     adding = len(wanted - already)
     if adding == 0:
         return
+    if course is None:
+        _check_owner_limit(project, user, adding)
+    student_limit = _student_limit(project.owner, course)
+    if student_limit is None and course is None:
+        return  # not a student and not a course lab: no course quota applies
     if student_limit is not None:
         total = running_for_student(project.owner) + adding
         if total > student_limit:
@@ -82,3 +96,18 @@ def check_start(project: Project, user, nodes: QuerySet[Node] | None = None) -> 
                 f"starting this lab would run {total} nodes in course {course.name!r}; the course's limit is "
                 f"{course.course_node_limit}. Ask your teacher to stop labs that are not in use."
             )
+
+
+def _check_owner_limit(project: Project, user, adding: int) -> None:
+    """The owner's own limit on running nodes outside courses (labs.limits: staff-set or the setting)."""
+    limit = limits.effective(project.owner)["running_nodes"]
+    if limit is None:
+        return
+    total = running_outside_courses(project.owner) + adding
+    if total > limit:
+        who = "your" if user is not None and user.pk == project.owner_id else f"{project.owner.username}'s"
+        raise QuotaExceeded(
+            f"starting this would run {total} nodes outside courses; {who} limit is {limit} "
+            "(WEBGNS_USER_RUNNING_NODES, or as staff set it). Stop other labs first.",
+            field="running_nodes",
+        )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ import docker
 import requests
 from docker.errors import APIError, ImageNotFound, NotFound
 
+from webgns import image_reference
 from webgns.compute.errors import ImageUnavailable, NodeFailed
 from webgns.compute.labels import INSTANCE_LABEL, NODE_LABEL, PROJECT_LABEL, container_labels, container_name
 from webgns.compute.namespaces import netns_path
@@ -62,9 +63,12 @@ def image_of(node: NodeSpec) -> str:
 class DockerNodes:
     """The containers of lab nodes on one Docker host. Safe to share across threads."""
 
-    def __init__(self, client: docker.DockerClient, instance: str = "") -> None:
+    def __init__(self, client: docker.DockerClient, instance: str = "",
+                 allowed_registries: Sequence[str] | None = None) -> None:
+        """`allowed_registries`: where a missing image may be pulled from (None: anywhere; empty: nowhere)."""
         self.api = client.api
         self.instance = instance
+        self.allowed_registries = None if allowed_registries is None else tuple(allowed_registries)
         self._image_configs: dict[str, dict[str, Any]] = {}
         self._image_lock = threading.Lock()
         # node id -> (pid, its start time): lets `running_netns` skip a Docker round trip.
@@ -242,8 +246,19 @@ class DockerNodes:
         if cached is not None:
             return cached
         try:
+            # The name goes into Docker's URL paths: only a reference, never "../../containers/<id>".
+            reference = image_reference.parse(image)
+        except image_reference.InvalidReference as error:
+            raise ImageUnavailable(f"image {image!r} is not a Docker image reference") from error
+        try:
             config = self.api.inspect_image(image)["Config"] or {}
         except ImageNotFound:
+            allowed = self.allowed_registries
+            if allowed is not None and not image_reference.registry_allowed(reference, allowed):
+                raise ImageUnavailable(
+                    f"image {image} is not on this host, and registry {reference.registry} is not one it may pull "
+                    f"from (allowed: {', '.join(allowed) or 'none'}; WEBGNS_ALLOWED_REGISTRIES)"
+                ) from None
             config = self._pull(image)
         with self._image_lock:
             self._image_configs[image] = config

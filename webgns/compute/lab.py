@@ -68,11 +68,13 @@ class _PlacedEnd:
 
 
 class LabEngine:
-    def __init__(self, docker_client: docker.DockerClient | None = None, instance: str = "") -> None:
-        """`instance` labels what this engine creates and limits its orphan sweep to those things."""
+    def __init__(self, docker_client: docker.DockerClient | None = None, instance: str = "",
+                 allowed_registries: Sequence[str] | None = None) -> None:
+        """`instance` labels what this engine creates and limits its orphan sweep to those things;
+        `allowed_registries` are where missing images may be pulled from (None: anywhere, empty: nowhere)."""
         self.docker = docker_client or docker.from_env()
         self.instance = instance
-        self.nodes = DockerNodes(self.docker, instance)
+        self.nodes = DockerNodes(self.docker, instance, allowed_registries)
 
     # -- nodes ---------------------------------------------------------------------------------
 

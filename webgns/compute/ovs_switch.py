@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -67,10 +68,19 @@ def vsctl(*args: str) -> str:
     return done.stdout
 
 
+# ovs-vswitchd runs on the host: only an outgoing connection to an address, never a listening
+# form (ptcp:, pssl:, punix:) or a unix socket. The API checks the address itself as well.
+_ACTIVE_CONTROLLER = re.compile(r"(tcp|ssl):(\[[0-9a-fA-F:.]+\]|[0-9.]+):[0-9]{1,5}")
+
+
 def ensure_bridge(
     name: str, project_id: str, node_id: str, node_name: str, controller: str = "", instance: str = ""
 ) -> None:
     """The bridge exists with our labels and the requested controller (or standalone)."""
+    if controller and not _ACTIVE_CONTROLLER.fullmatch(controller):
+        raise OvsCommandFailed(
+            f"controller {controller!r} refused: only tcp:IP:PORT or ssl:IP:PORT (an outgoing connection)"
+        )
     args = [
         "--may-exist", "add-br", name,
         "--", "set", "Bridge", name, f"datapath_type={datapath_type()}",

@@ -5,6 +5,7 @@ API input may give fields at the top level (both directions) and under "a_to_b"/
 A PATCH replaces the whole impairment, so `{}` restores the plain link.
 """
 
+import math
 from collections.abc import Mapping
 
 from rest_framework import serializers
@@ -29,6 +30,8 @@ def _number(field: str, value: object) -> float | int | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise serializers.ValidationError({field: ["Must be a number."]})
     low, high, unit = RANGES[field]
+    if isinstance(value, float) and not math.isfinite(value):  # JSON's 1e400 parses as infinity
+        raise serializers.ValidationError({field: [f"Must be a finite number between {low:g} and {high:g} {unit}."]})
     if field == "rate_kbps":
         if value == 0:
             return None  # 0 means "no limit", like leaving it out

@@ -1,14 +1,19 @@
 """Export and import of a whole project as a versioned, self-contained JSON document.
 
 Nodes refer to templates by name and links to nodes by name, so a document moves between
-servers and round-trips exactly: import(export(p)) exports to the same document.
+servers and round-trips exactly: import(export(p)) exports to the same document. Import is
+linear in the document (in-memory name and port maps, bulk inserts) and bounded by the project
+limits of `webgns.labs.limits`.
 """
 
+from datetime import timedelta
+
 from django.db import transaction
+from django.utils import timezone
 from rest_framework import serializers
 
-from webgns.labs import impairment_fields
-from webgns.labs.models import Node, Project, Template
+from webgns.labs import impairment_fields, limits
+from webgns.labs.models import Link, Node, Project, Template
 from webgns.labs.validators import validate_name, validate_project_name
 
 FORMAT = "webgns-topology"
@@ -60,8 +65,9 @@ def _check(document: object) -> None:
         _fail("format", f"Must be {FORMAT!r}.")
     if document.get("version") != VERSION:
         _fail("version", f"Version {document.get('version')!r} is not supported (this server reads {VERSION}).")
-    if not isinstance(document.get("nodes", []), list) or not isinstance(document.get("links", []), list):
-        _fail("nodes", "nodes and links must be lists.")
+    for key in ("nodes", "links"):
+        if not isinstance(document.get(key, []), list):
+            _fail(key, f"{key} must be a list.")
 
 
 def _clean_name(value: object, path: str, validator) -> str:
@@ -72,50 +78,104 @@ def _clean_name(value: object, path: str, validator) -> str:
     return value
 
 
-@transaction.atomic
-def import_project(document: object, owner, name: str | None = None) -> Project:
-    """Create a project from a document; all or nothing."""
-    from webgns.labs.api.serializers import NodeSerializer
+def usable_templates(*owners) -> dict[str, Template]:
+    """Template name -> template for an import: global ones, overridden by the owners' private ones
+    (in the order given: an assignment's copy uses its teacher's templates)."""
+    by_name = {t.name: t for t in Template.objects.filter(owner__isnull=True)}
+    for owner in reversed([o for o in owners if o is not None]):
+        by_name.update({t.name: t for t in Template.objects.filter(owner=owner)})
+    return by_name
 
+
+def import_project(document: object, owner, name: str | None = None, template_owner=None) -> Project:
+    """Create a project from a document; all or nothing.
+
+    Everything is checked in memory first (names, templates, ports: linear in the document's size),
+    then written in one short transaction of bulk inserts, so other writers wait at most for that.
+    `template_owner`'s private templates are usable too (the teacher's, for a student's copy).
+    """
     _check(document)
     project_name = _clean_name(name or document.get("name"), "name", validate_project_name)
-    project = Project.objects.create(name=project_name, owner=owner)
-    by_name: dict[str, Node] = {}
-    for i, raw in enumerate(document.get("nodes", [])):
-        if not isinstance(raw, dict):
-            _fail(f"nodes[{i}]", "Must be an object.")
-        node_name = _clean_name(raw.get("name"), f"nodes[{i}].name", validate_name)
-        template = Template.objects.filter(name=raw.get("template")).first()
-        if template is None:
-            _fail(f"nodes[{i}].template", f"No template named {raw.get('template')!r} on this server.")
-        if raw.get("kind", template.kind) != template.kind:
-            _fail(f"nodes[{i}].kind", f"Template {template.name!r} here is a {template.kind}, not {raw['kind']}.")
-        data = {k: raw[k] for k in NODE_FIELDS if k in raw}
-        data["template"] = template.pk
-        serializer = NodeSerializer(data=data, context={"project": project, "port_usage": {}})
-        if not serializer.is_valid():
-            raise serializers.ValidationError({f"nodes[{i}]": serializer.errors})
-        by_name[node_name] = serializer.save()
-    for i, raw in enumerate(document.get("links", [])):
-        _import_link(project, by_name, i, raw)
+    raw_nodes, raw_links = document.get("nodes", []), document.get("links", [])
+    limits.check_project_size(len(raw_nodes), len(raw_links))
+    project = Project(name=project_name, owner=owner)
+    templates = usable_templates(template_owner, owner)
+    nodes = _nodes(project, raw_nodes, templates)
+    links = _links(project, {n.name: n for n in nodes}, raw_links)
+    # Increasing timestamps keep the document's order (exports sort by them).
+    base = timezone.now()
+    for i, row in enumerate(nodes + links):
+        row.created = base + timedelta(microseconds=i)
+    with transaction.atomic():
+        project.save()
+        Node.objects.bulk_create(nodes, batch_size=BATCH)
+        Link.objects.bulk_create(links, batch_size=BATCH)
     return project
 
 
-def _import_link(project: Project, by_name: dict[str, Node], i: int, raw: object) -> None:
-    from webgns.labs.api.serializers import LinkSerializer
+BATCH = 500
 
-    if not isinstance(raw, dict):
-        _fail(f"links[{i}]", "Must be an object.")
-    data = {"impairment": raw.get("impairment", {})}
-    for side in ("a", "b"):
-        end = raw.get(side)
-        if not isinstance(end, dict) or end.get("node") not in by_name:
-            _fail(f"links[{i}].{side}", "Must name a node of this document.")
-        data[side] = {"node": str(by_name[end["node"]].id), "port": end.get("port")}
-        if data[side]["port"] is None:
-            del data[side]["port"]
-    serializer = LinkSerializer(data=data, context={"project": project})
-    if not serializer.is_valid():
-        raise serializers.ValidationError({f"links[{i}]": serializer.errors})
-    serializer.save()
 
+def _nodes(project: Project, raw_nodes: list, templates: dict[str, Template]) -> list[Node]:
+    from webgns.labs.api.serializers import NodeSerializer, new_node
+
+    nodes: list[Node] = []
+    taken: set[str] = set()
+    for i, raw in enumerate(raw_nodes):
+        if not isinstance(raw, dict):
+            _fail(f"nodes[{i}]", "Must be an object.")
+        node_name = _clean_name(raw.get("name"), f"nodes[{i}].name", validate_name)
+        template_name = raw.get("template")
+        template = templates.get(template_name) if isinstance(template_name, str) else None
+        if template is None:
+            _fail(f"nodes[{i}].template", f"No template named {template_name!r} on this server.")
+        kind = raw.get("kind", template.kind)
+        if kind != template.kind:
+            _fail(f"nodes[{i}].kind", f"Template {template.name!r} here is a {template.kind}, not {kind!r}.")
+        data = {k: raw[k] for k in NODE_FIELDS if k in raw}
+        data["template"] = template.pk
+        serializer = NodeSerializer(data=data, context={"project": project, "port_usage": {}, "taken_names": taken})
+        if not serializer.is_valid():
+            raise serializers.ValidationError({f"nodes[{i}]": serializer.errors})
+        taken.add(node_name)
+        nodes.append(new_node(project, serializer.validated_data))
+    return nodes
+
+
+def _links(project: Project, by_name: dict[str, Node], raw_links: list) -> list[Link]:
+    from webgns.labs.api.serializers import choose_port, netem_refusal
+
+    links: list[Link] = []
+    in_use: set[tuple[str, str]] = set()
+    netem_used: dict[str, float] = {}
+    for i, raw in enumerate(raw_links):
+        if not isinstance(raw, dict):
+            _fail(f"links[{i}]", "Must be an object.")
+        ends = []
+        for side in ("a", "b"):
+            end = raw.get(side)
+            node_name = end.get("node") if isinstance(end, dict) else None
+            if not isinstance(node_name, str) or node_name not in by_name:
+                _fail(f"links[{i}].{side}", "Must name a node of this document.")
+            port = end.get("port")
+            if port is not None and not isinstance(port, str):
+                _fail(f"links[{i}].{side}", "port must be a string.")
+            ends.append((side, by_name[node_name], port))
+        if ends[0][1] is ends[1][1]:
+            raise serializers.ValidationError({f"links[{i}]": {"b": {"node": ["A link joins two different nodes."]}}})
+        try:
+            placed = [(node, choose_port(side, node, port, in_use)) for side, node, port in ends]
+            impairment = impairment_fields.normalise(raw.get("impairment", {}))
+        except serializers.ValidationError as error:
+            detail = error.detail if isinstance(error.detail, dict) else {"impairment": error.detail}
+            if "a" not in detail and "b" not in detail and "impairment" not in detail:
+                detail = {"impairment": detail}
+            raise serializers.ValidationError({f"links[{i}]": detail}) from error
+        for direction in impairment.values():
+            netem_used.update({k: v for k, v in direction.items() if k in impairment_fields.NETEM_FIELDS})
+        (a, a_port), (b, b_port) = placed
+        links.append(Link(project=project, a_node=a, a_port=a_port, b_node=b, b_port=b_port, impairment=impairment))
+    hosts = {n.compute_host for n in by_name.values()}
+    if netem_used and (refusal := netem_refusal(project, {"a_to_b": netem_used}, hosts=hosts)):
+        _fail("links", refusal)
+    return links

@@ -4,23 +4,24 @@ import re
 
 from django.core.exceptions import ValidationError
 
-NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,31}$")
+# Matched with fullmatch: `$` would also match before a trailing newline.
+NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,31}")
 PROJECT_NAME_MAX = 100
 _PROJECT_NAME_CHARS = r"\w .()+-"
-PROJECT_NAME_RE = re.compile(rf"^\w[{_PROJECT_NAME_CHARS}]{{0,{PROJECT_NAME_MAX - 1}}}$")
+PROJECT_NAME_RE = re.compile(rf"\w[{_PROJECT_NAME_CHARS}]{{0,{PROJECT_NAME_MAX - 1}}}")
 _NOT_IN_PROJECT_NAMES = re.compile(rf"[^{_PROJECT_NAME_CHARS}]")
 
 
 def validate_name(value: str) -> None:
     # Node names become container hostnames and parts of container names.
-    if not NAME_RE.match(value or ""):
+    if not isinstance(value, str) or not NAME_RE.fullmatch(value):
         raise ValidationError(
             "Use 1-32 characters: a letter first, then letters, digits or '-' (it becomes the hostname)."
         )
 
 
 def validate_project_name(value: str) -> None:
-    if not PROJECT_NAME_RE.match(value or ""):
+    if not isinstance(value, str) or not PROJECT_NAME_RE.fullmatch(value):
         raise ValidationError("Use 1-100 characters: letters, digits, spaces and . ( ) + - _")
 
 

@@ -12,4 +12,4 @@ def lab_engine():
 
     from webgns.compute.lab import LabEngine
 
-    return LabEngine(instance=settings.WEBGNS_INSTANCE)
+    return LabEngine(instance=settings.WEBGNS_INSTANCE, allowed_registries=settings.WEBGNS_ALLOWED_REGISTRIES)

@@ -1,8 +1,11 @@
 """The Celery tasks that change the host. Each takes ids or specs (JSON), holds the project's lock,
 and delegates to `operations` or straight to the engine."""
 
+import requests
 from celery import shared_task
+from docker.errors import DockerException
 
+from webgns.compute.errors import EngineError
 from webgns.compute.specs import LINK_DOWN, STARTED, LinkState
 from webgns.labs.models import Link, Node, Operation
 from webgns.tasks import operations
@@ -79,7 +82,15 @@ def remove_project(project_id: str) -> None:
 
 @shared_task(name="webgns.tasks.exec_in_node")
 def exec_in_node(node_id: str, command: str, timeout: float) -> dict:
-    node = Node.objects.select_related("template").get(pk=node_id)
-    result = lab_engine().exec(node_spec(node), command, timeout=timeout)
+    """The command's result, or {"refused": reason} when the node cannot run it (the API's 409)."""
+    node = Node.objects.select_related("template").filter(pk=node_id).first()
+    if node is None:
+        return {"refused": "the node was deleted"}
+    try:
+        result = lab_engine().exec(node_spec(node), command, timeout=timeout)
+    except EngineError as error:
+        return {"refused": str(error)}
+    except (DockerException, requests.exceptions.RequestException, OSError) as error:
+        return {"refused": f"Docker on compute host {node.compute_host!r} is not answering ({error})"}
     return {"exit_code": result.exit_code, "output": result.output, "truncated": result.truncated,
             "timed_out": result.timed_out}

@@ -6,6 +6,8 @@ Deletions carry their specs in the message: by the time the worker runs, the row
 from collections.abc import Iterable
 from dataclasses import asdict
 
+from django.conf import settings
+
 from webgns.compute.specs import Endpoint, Impairment, LinkSpec, NodeSpec
 from webgns.labs.models import Link, Node
 
@@ -21,8 +23,9 @@ def node_spec(node: Node) -> NodeSpec:
         ports=tuple(node.port_names),
         start_command=node.start_command,
         environment=dict(node.environment),
-        cpus=template.cpus,
-        memory_mb=template.memory_mb,
+        # A template that sets none gets the server's default; 0 (staff only) means no limit.
+        cpus=settings.WEBGNS_NODE_CPUS if template.cpus is None else (template.cpus or None),
+        memory_mb=settings.WEBGNS_NODE_MEMORY_MB if template.memory_mb is None else (template.memory_mb or None),
         startup=tuple(node.startup_lines),
         openflow_controller=node.openflow_controller,
     )

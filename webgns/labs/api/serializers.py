@@ -4,13 +4,18 @@ Rules that span rows (a port carries one link, names unique per project) are che
 the view's transaction; the database constraints catch what a race slips past.
 """
 
+import math
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from webgns.labs import impairment_fields
+from webgns import image_reference
+from webgns.labs import impairment_fields, openflow_target
 from webgns.labs.choices import NodeKind, NodeStatus
 from webgns.labs.models import ComputeHost, Link, Node, Operation, Project, Template
 from webgns.labs.models.node import port_names
@@ -18,22 +23,74 @@ from webgns.labs.models.node import port_names
 MAX_ADAPTERS = 64
 
 
+class FiniteFloatField(serializers.FloatField):
+    """A float that is finite: JSON's 1e400 is infinity, and float() of a 400-digit integer overflows."""
+
+    def to_internal_value(self, data: object) -> float:
+        try:
+            value = super().to_internal_value(data)
+        except OverflowError:
+            self.fail("invalid")
+        if not math.isfinite(value):
+            raise serializers.ValidationError("Must be a finite number.")
+        return value
+
+
 def _string_map(value: object, field: str) -> dict:
     if not isinstance(value, dict) or not all(
-        isinstance(k, str) and isinstance(v, str | int | float) for k, v in value.items()
+        isinstance(k, str) and isinstance(v, str | int | float) and not isinstance(v, bool) for k, v in value.items()
     ):
         raise serializers.ValidationError(f"{field} must be an object of string keys and string values.")
     if any(not k or "=" in k or "\0" in k for k in value):
         raise serializers.ValidationError(f"{field} keys must be non-empty and contain no '=' or NUL.")
-    return {k: str(v) for k, v in value.items()}
+    clean = {k: str(v) for k, v in value.items()}
+    if any("\0" in v for v in clean.values()):
+        raise serializers.ValidationError(f"{field} values may not contain NUL.")
+    max_keys, max_bytes = settings.WEBGNS_MAX_ENV_KEYS, settings.WEBGNS_MAX_ENV_BYTES
+    if len(clean) > max_keys:
+        raise serializers.ValidationError(
+            f"{field} has {len(clean)} variables; the limit is {max_keys} (WEBGNS_MAX_ENV_KEYS)."
+        )
+    size = sum(len(k.encode()) + len(v.encode()) for k, v in clean.items())
+    if size > max_bytes:
+        raise serializers.ValidationError(
+            f"{field} holds {size} bytes of names and values; the limit is {max_bytes} (WEBGNS_MAX_ENV_BYTES)."
+        )
+    return clean
+
+
+def validate_start_command(value: str) -> str:
+    limit = settings.WEBGNS_MAX_START_COMMAND_BYTES
+    if len(value.encode()) > limit:
+        raise serializers.ValidationError(f"At most {limit} bytes (WEBGNS_MAX_START_COMMAND_BYTES).")
+    if "\0" in value:
+        raise serializers.ValidationError("May not contain NUL.")
+    return value
+
+
+def _is_staff(serializer: serializers.Serializer) -> bool:
+    request = serializer.context.get("request")
+    return bool(request is not None and request.user.is_staff)
 
 
 class TemplateSerializer(serializers.ModelSerializer):
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    scope = serializers.ChoiceField(choices=["global", "private"], required=False,
+                                    help_text="global (staff only; the default for staff) or private to you.")
+    cpus = FiniteFloatField(required=False, allow_null=True)
+
     class Meta:
         model = Template
         fields = ["id", "name", "kind", "image", "adapters", "start_command", "environment", "cpus",
-                  "memory_mb", "builtin"]
+                  "memory_mb", "builtin", "owner", "scope"]
         read_only_fields = ["builtin"]
+        extra_kwargs = {"name": {"trim_whitespace": False}, "image": {"trim_whitespace": False}}
+        validators = []  # name uniqueness depends on the scope: validate()
+
+    def to_representation(self, template: Template) -> dict:
+        data = super().to_representation(template)
+        data["scope"] = "private" if template.owner_id else "global"
+        return data
 
     def validate_adapters(self, value: int) -> int:
         if not 1 <= value <= MAX_ADAPTERS:
@@ -43,14 +100,39 @@ class TemplateSerializer(serializers.ModelSerializer):
     def validate_environment(self, value: object) -> dict:
         return _string_map(value, "environment")
 
+    def validate_start_command(self, value: str) -> str:
+        return validate_start_command(value)
+
+    def validate_image(self, value: str) -> str:
+        if not value:
+            return value
+        try:
+            reference = image_reference.parse(value)
+        except image_reference.InvalidReference as error:
+            raise serializers.ValidationError(str(error)) from error
+        allowed = settings.WEBGNS_ALLOWED_REGISTRIES
+        if (not _is_staff(self) and reference.explicit_registry
+                and not image_reference.registry_allowed(reference, allowed)):
+            raise serializers.ValidationError(
+                f"Registry {reference.registry} is not one this server pulls from "
+                f"(WEBGNS_ALLOWED_REGISTRIES: {', '.join(allowed) or 'none, only images already on the host'})."
+            )
+        return value
+
     def validate_cpus(self, value: float | None) -> float | None:
+        if value == 0 and _is_staff(self):
+            return value  # staff: no CPU limit
         if value is not None and not 0.01 <= value <= 64:
-            raise serializers.ValidationError("Must be between 0.01 and 64.")
+            raise serializers.ValidationError("Must be between 0.01 and 64 (0, no limit, only as staff).")
         return value
 
     def validate_memory_mb(self, value: int | None) -> int | None:
+        if value == 0 and _is_staff(self):
+            return value  # staff: no memory limit
         if value is not None and not 6 <= value <= 1024 * 1024:
-            raise serializers.ValidationError("Must be at least 6 MB (Docker's minimum).")
+            raise serializers.ValidationError(
+                "Must be at least 6 MB (Docker's minimum) and at most 1 TiB (0, no limit, only as staff)."
+            )
         return value
 
     def validate(self, attrs: dict) -> dict:
@@ -58,6 +140,25 @@ class TemplateSerializer(serializers.ModelSerializer):
         image = attrs.get("image", getattr(self.instance, "image", ""))
         if kind in (NodeKind.DOCKER, NodeKind.BRIDGE) and not image:
             raise serializers.ValidationError({"image": ["A docker or bridge template needs an image."]})
+        if self.instance is not None:
+            if "scope" in attrs and attrs.pop("scope") != ("private" if self.instance.owner_id else "global"):
+                raise serializers.ValidationError({"scope": ["A template's scope cannot change; make a new one."]})
+            owner = self.instance.owner
+        else:
+            scope = attrs.pop("scope", "global" if _is_staff(self) else "private")
+            if scope == "global" and not _is_staff(self):
+                raise serializers.ValidationError(
+                    {"scope": ["Only staff create global templates; yours are private (scope \"private\")."]}
+                )
+            owner = None if scope == "global" else self.context["request"].user
+            attrs["owner"] = owner
+        name = attrs.get("name", getattr(self.instance, "name", None))
+        # A global name is unique among globals; a private one may not shadow a global either.
+        clash = Template.objects.filter(name=name).filter(Q(owner__isnull=True) | Q(owner=owner, owner__isnull=False))
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise serializers.ValidationError({"name": [f"A template named {name!r} already exists."]})
         return attrs
 
 
@@ -68,6 +169,8 @@ class ProjectSerializer(serializers.ModelSerializer):
     class Meta:
         model = Project
         fields = ["id", "name", "status", "created", "owner"]
+        # Refused, not trimmed: a name with a newline is an error, never silently another name.
+        extra_kwargs = {"name": {"trim_whitespace": False}}
 
 
 class PortSerializer(serializers.Serializer):
@@ -101,8 +204,11 @@ class StartupField(serializers.Field):
         if any("\n" in line for line in lines if isinstance(data, list)):
             raise serializers.ValidationError("A line may not contain a newline.")
         text = "\n".join(line for line in lines if line.strip())
-        if len(text) > 65536:
-            raise serializers.ValidationError("At most 64 KiB of startup commands.")
+        limit = settings.WEBGNS_MAX_STARTUP_BYTES
+        if len(text.encode()) > limit:
+            raise serializers.ValidationError(f"At most {limit} bytes of startup commands (WEBGNS_MAX_STARTUP_BYTES).")
+        if "\0" in text:
+            raise serializers.ValidationError("May not contain NUL.")
         return text
 
 
@@ -111,14 +217,15 @@ class NodeSerializer(serializers.ModelSerializer):
     ports = serializers.SerializerMethodField()
     startup = StartupField(required=False)
     adapters = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ADAPTERS)
-    x = serializers.FloatField(required=False, min_value=-1e7, max_value=1e7)
-    y = serializers.FloatField(required=False, min_value=-1e7, max_value=1e7)
+    x = FiniteFloatField(required=False, min_value=-1e7, max_value=1e7)
+    y = FiniteFloatField(required=False, min_value=-1e7, max_value=1e7)
 
     class Meta:
         model = Node
         fields = ["id", "name", "template", "kind", "status", "error", "x", "y", "adapters", "ports",
                   "environment", "start_command", "startup", "openflow_controller", "compute_host"]
         read_only_fields = ["kind", "status", "error", "compute_host"]
+        extra_kwargs = {"name": {"trim_whitespace": False}, "openflow_controller": {"trim_whitespace": False}}
         # Uniqueness per project is checked in validate_name, with a message that names the project.
         validators = []
 
@@ -132,7 +239,18 @@ class NodeSerializer(serializers.ModelSerializer):
     def project(self) -> Project:
         return self.context["project"]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated and "template" in self.fields:
+            self.fields["template"].queryset = visible_templates(request.user)
+
     def validate_name(self, value: str) -> str:
+        taken = self.context.get("taken_names")
+        if taken is not None:  # an import: the names so far are in memory, not in the database
+            if value in taken:
+                raise serializers.ValidationError(f"A node named {value!r} already exists in this project.")
+            return value
         others = Node.objects.filter(project=self.project, name=value)
         if self.instance is not None:
             others = others.exclude(pk=self.instance.pk)
@@ -148,6 +266,15 @@ class NodeSerializer(serializers.ModelSerializer):
     def validate_environment(self, value: object) -> dict:
         return _string_map(value, "environment")
 
+    def validate_start_command(self, value: str) -> str:
+        return validate_start_command(value)
+
+    def validate_openflow_controller(self, value: str) -> str:
+        try:
+            return openflow_target.validate(value)
+        except openflow_target.InvalidTarget as error:
+            raise serializers.ValidationError(str(error)) from error
+
     def validate(self, attrs: dict) -> dict:
         if self.instance is not None and "adapters" in attrs:
             usage = port_usage(self.project)
@@ -162,13 +289,27 @@ class NodeSerializer(serializers.ModelSerializer):
         return attrs
 
     def create(self, validated_data: dict) -> Node:
-        template = validated_data["template"]
-        validated_data.setdefault("adapters", template.adapters)
-        validated_data.setdefault("environment", dict(template.environment))
-        validated_data.setdefault("start_command", template.start_command)
-        validated_data["kind"] = template.kind
-        validated_data["project"] = self.project
-        return super().create(validated_data)
+        node = new_node(self.project, validated_data)
+        node.save()
+        return node
+
+
+def new_node(project: Project, validated_data: dict) -> Node:
+    """An unsaved node from a NodeSerializer's validated data, with its template's defaults."""
+    template = validated_data["template"]
+    data = dict(validated_data)
+    data.setdefault("adapters", template.adapters)
+    data.setdefault("environment", dict(template.environment))
+    data.setdefault("start_command", template.start_command)
+    data["kind"] = template.kind
+    return Node(project=project, **data)
+
+
+def visible_templates(user):
+    """Global templates and the user's own private ones (staff: all)."""
+    if user.is_staff:
+        return Template.objects.all()
+    return Template.objects.filter(Q(owner__isnull=True) | Q(owner=user))
 
 
 class EndpointSerializer(serializers.Serializer):
@@ -185,12 +326,14 @@ class ImpairmentField(serializers.Field):
         return impairment_fields.normalise(data)
 
 
-def netem_refusal(project: Project, impairment: dict) -> str | None:
-    """A message when the project's hosts cannot do the netem fields asked for, else None."""
+def netem_refusal(project: Project, impairment: dict, hosts: set[str] | None = None) -> str | None:
+    """A message when the project's hosts (default: its nodes') cannot do the netem fields asked for."""
     used = impairment_fields.netem_fields_used(impairment)
     if not used:
         return None
-    hosts = set(Node.objects.filter(project=project).values_list("compute_host", flat=True)) or {"local"}
+    if hosts is None:
+        hosts = set(Node.objects.filter(project=project).values_list("compute_host", flat=True))
+    hosts = hosts or {"local"}
     for host in ComputeHost.objects.filter(name__in=hosts):
         if not host.can("netem"):
             return (
@@ -198,6 +341,23 @@ def netem_refusal(project: Project, impairment: dict) -> str | None:
                 f"{host.name!r} lacks: {host.reason('netem')}. Rate limits (rate_kbps) still work."
             )
     return None
+
+
+def choose_port(side: str, node: Node, port: str | None, in_use: set[tuple[str, str]]) -> str:
+    """The port a link end takes on `node` (the next free one when None); marks it in `in_use`,
+    a set of (node id as str, port). Raises a ValidationError under `side` when it cannot."""
+    if port is None:
+        port = next((p for p in node.port_names if (str(node.id), p) not in in_use), None)
+        if port is None:
+            raise serializers.ValidationError({side: {"port": [f"Node {node.name} has no free port."]}})
+    elif not isinstance(port, str) or port not in node.port_names:
+        raise serializers.ValidationError(
+            {side: {"port": [f"Node {node.name} has no port {port!r} (it has {', '.join(node.port_names)})."]}}
+        )
+    elif (str(node.id), port) in in_use:
+        raise serializers.ValidationError({side: {"port": [f"Port {node.name}/{port} already carries a link."]}})
+    in_use.add((str(node.id), port))
+    return port
 
 
 class LinkSerializer(serializers.ModelSerializer):
@@ -220,24 +380,11 @@ class LinkSerializer(serializers.ModelSerializer):
     def project(self) -> Project:
         return self.context["project"]
 
-    def _endpoint(self, side: str, endpoint: dict, usage: dict, taken: set) -> tuple[Node, str]:
+    def _endpoint(self, side: str, endpoint: dict, in_use: set) -> tuple[Node, str]:
         node = Node.objects.filter(project=self.project, pk=endpoint["node"]).first()
         if node is None:
             raise serializers.ValidationError({side: {"node": ["No such node in this project."]}})
-        port = endpoint.get("port")
-        if port is None:
-            free = [p for p in node.port_names if (str(node.id), p) not in usage and (node.id, p) not in taken]
-            if not free:
-                raise serializers.ValidationError({side: {"port": [f"Node {node.name} has no free port."]}})
-            port = free[0]
-        elif port not in node.port_names:
-            raise serializers.ValidationError(
-                {side: {"port": [f"Node {node.name} has no port {port!r} (it has {', '.join(node.port_names)})."]}}
-            )
-        elif (str(node.id), port) in usage:
-            raise serializers.ValidationError({side: {"port": [f"Port {node.name}/{port} already carries a link."]}})
-        taken.add((node.id, port))
-        return node, port
+        return node, choose_port(side, node, endpoint.get("port"), in_use)
 
     def validate(self, attrs: dict) -> dict:
         if self.instance is not None:
@@ -246,9 +393,9 @@ class LinkSerializer(serializers.ModelSerializer):
         else:
             if str(attrs["a"]["node"]) == str(attrs["b"]["node"]):
                 raise serializers.ValidationError({"b": {"node": ["A link joins two different nodes."]}})
-            usage, taken = port_usage(self.project), set()
-            attrs["a_node"], attrs["a_port"] = self._endpoint("a", attrs.pop("a"), usage, taken)
-            attrs["b_node"], attrs["b_port"] = self._endpoint("b", attrs.pop("b"), usage, taken)
+            in_use = set(port_usage(self.project))
+            attrs["a_node"], attrs["a_port"] = self._endpoint("a", attrs.pop("a"), in_use)
+            attrs["b_node"], attrs["b_port"] = self._endpoint("b", attrs.pop("b"), in_use)
         if "impairment" in attrs and (refusal := netem_refusal(self.project, attrs["impairment"])):
             raise serializers.ValidationError({"impairment": [refusal]})
         return attrs
@@ -266,7 +413,12 @@ class OperationSerializer(serializers.ModelSerializer):
 
 class ExecSerializer(serializers.Serializer):
     command = serializers.CharField(max_length=65536, trim_whitespace=False)
-    timeout = serializers.FloatField(required=False, default=30, min_value=0.1, max_value=600)
+    timeout = FiniteFloatField(required=False, default=30, min_value=0.1, max_value=600)
+
+    def validate_command(self, value: str) -> str:
+        if "\0" in value:
+            raise serializers.ValidationError("May not contain NUL.")
+        return value
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -289,3 +441,12 @@ class UserSerializer(serializers.ModelSerializer):
             user.set_unusable_password()
         user.save()
         return user
+
+
+class UserLimitsSerializer(serializers.Serializer):
+    """A user's limits outside courses: null means the server's default (shown in `effective`)."""
+
+    running_nodes = serializers.IntegerField(allow_null=True, required=False, min_value=0, max_value=100000)
+    projects = serializers.IntegerField(allow_null=True, required=False, min_value=0, max_value=100000)
+    effective = serializers.DictField(read_only=True)
+    usage = serializers.DictField(read_only=True)

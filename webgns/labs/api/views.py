@@ -8,24 +8,21 @@ from celery.exceptions import TimeoutError as CeleryTimeout
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from webgns.labs import access, dispatch, topology
+from webgns.labs import access, dispatch, limits, topology
 from webgns.labs.api import serializers as s
-from webgns.labs.choices import NodeStatus
+from webgns.labs.choices import NodeKind, NodeStatus
 from webgns.labs.events import publish
-from webgns.labs.models import ComputeHost, Link, Node, Operation, Project, Template
+from webgns.labs.models import ComputeHost, Link, Node, Operation, Project, Template, UserLimits
+from webgns.labs.validators import project_name_from
 from webgns.tasks import host_tasks
-
-
-class IsStaffOrReadOnly(permissions.BasePermission):
-    def has_permission(self, request, view) -> bool:
-        return request.method in permissions.SAFE_METHODS or request.user.is_staff
 
 
 def _accepted(op: Operation) -> Response:
@@ -33,13 +30,21 @@ def _accepted(op: Operation) -> Response:
 
 
 class TemplateViewSet(viewsets.ModelViewSet):
-    queryset = Template.objects.all()
+    """Global templates (no owner): staff change them. Private ones: their owner (and staff)."""
+
     serializer_class = s.TemplateSerializer
 
-    def get_permissions(self):
-        if self.action in ("update", "partial_update", "destroy"):
-            return [permissions.IsAuthenticated(), IsStaffOrReadOnly()]
-        return super().get_permissions()
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Template.objects.none()
+        return s.visible_templates(self.request.user).select_related("owner")
+
+    def get_object(self) -> Template:
+        template = super().get_object()
+        changing = self.request.method not in permissions.SAFE_METHODS
+        if changing and not self.request.user.is_staff and template.owner_id != self.request.user.pk:
+            raise PermissionDenied("Only staff change or delete global templates.")
+        return template
 
 
 class ProjectViewSet(viewsets.ModelViewSet):
@@ -55,6 +60,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
         return project
 
     def perform_create(self, serializer) -> None:
+        limits.check_new_project(self.request.user)
         serializer.save(owner=self.request.user)
 
     @transaction.atomic
@@ -78,12 +84,15 @@ class ProjectViewSet(viewsets.ModelViewSet):
     def export(self, request, pk=None) -> Response:
         project = self.get_object()
         response = Response(topology.export_project(project))
-        response["Content-Disposition"] = f'attachment; filename="{project.name}.webgns.json"'
+        # Any stored name exports: a header never carries a newline or a quote from it.
+        filename = project_name_from(project.name.replace("\r", " ").replace("\n", " ")) + ".webgns.json"
+        response["Content-Disposition"] = content_disposition_header(True, filename)
         return response
 
     @extend_schema(request=dict, responses={201: s.ProjectSerializer})
     @action(detail=False, methods=["post"], url_path="import")
     def import_(self, request) -> Response:
+        limits.check_new_project(request.user)
         project = topology.import_project(request.data, request.user, name=request.query_params.get("name"))
         return Response(s.ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 
@@ -126,6 +135,7 @@ class NodeViewSet(ProjectScoped, viewsets.ModelViewSet):
 
     @transaction.atomic
     def perform_create(self, serializer) -> None:
+        limits.check_room_for_node(self.get_project())
         self._publish("node.created", serializer.save())
 
     @transaction.atomic
@@ -172,15 +182,28 @@ class NodeViewSet(ProjectScoped, viewsets.ModelViewSet):
             raise PermissionDenied("You may look at this project but not change it.")
         body = s.ExecSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        if node.kind == NodeKind.OVS:
+            return _conflict(f"Node {node.name} is an Open vSwitch switch on the host: it has no shell to run "
+                             "commands in.")
         if node.status != NodeStatus.STARTED:
             raise ValidationError({"node": [f"Node {node.name} is {node.status}; start it first."]})
         timeout = body.validated_data["timeout"]
         result = host_tasks.exec_in_node.apply_async(args=[str(node.id), body.validated_data["command"], timeout])
         try:
             # The worker enforces the timeout; the margin covers queueing behind other tasks.
-            return Response(result.get(timeout=timeout + 60))
+            outcome = result.get(timeout=timeout + 60)
         except CeleryTimeout:
             return Response({"detail": "No worker answered in time."}, status=status.HTTP_504_GATEWAY_TIMEOUT)
+        except Exception as error:  # the task failed in a way it did not report (an older worker)
+            return _conflict(f"Node {node.name} could not run the command: {error}")
+        if isinstance(outcome, dict) and "refused" in outcome:
+            return _conflict(f"Node {node.name}: {outcome['refused']}")
+        return Response(outcome)
+
+
+def _conflict(message: str) -> Response:
+    """The node's state (not the request) stops the command: 409 naming the node."""
+    return Response({"node": [message]}, status=status.HTTP_409_CONFLICT)
 
 
 def models_q_node(node: Node):
@@ -200,6 +223,7 @@ class LinkViewSet(ProjectScoped, viewsets.ModelViewSet):
 
     @transaction.atomic
     def perform_create(self, serializer) -> None:
+        limits.check_room_for_link(self.get_project())
         link = serializer.save()
         dispatch.link_created(link)
         publish(link.project_id, "link.created", link=s.LinkSerializer(link).data)
@@ -229,6 +253,38 @@ class UserViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retriev
     serializer_class = s.UserSerializer
     permission_classes = [permissions.IsAdminUser]
     queryset = get_user_model().objects.order_by("username")
+
+    def get_permissions(self):
+        if self.action == "limits" and self.request.method in permissions.SAFE_METHODS:
+            return [permissions.IsAuthenticated()]  # a user reads their own; get_object checks whose
+        return super().get_permissions()
+
+    @extend_schema(request=s.UserLimitsSerializer, responses={200: s.UserLimitsSerializer})
+    @action(detail=True, methods=["get", "patch"])
+    def limits(self, request, pk=None) -> Response:
+        """GET: the user's limits outside courses (staff, or the user); PATCH (staff): set or reset (null)."""
+        if not request.user.is_staff and str(request.user.pk) != str(pk):
+            raise NotFound()
+        user = self.get_object() if request.user.is_staff else request.user
+        if request.method == "PATCH":
+            body = s.UserLimitsSerializer(data=request.data, partial=True)
+            body.is_valid(raise_exception=True)
+            row, _ = UserLimits.objects.get_or_create(user=user)
+            for field, value in body.validated_data.items():
+                setattr(row, field, value)
+            row.save()
+        return Response(_limits_of(user))
+
+
+def _limits_of(user) -> dict:
+    row = UserLimits.objects.filter(user=user).first()
+    return {
+        "running_nodes": row.running_nodes if row else None,
+        "projects": row.projects if row else None,
+        "effective": limits.effective(user),
+        "usage": {"running_nodes": limits.running_outside_courses(user),
+                  "projects": limits.projects_outside_courses(user).count()},
+    }
 
 
 class ComputeView(APIView):

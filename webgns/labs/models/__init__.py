@@ -6,5 +6,6 @@ from webgns.labs.models.node import Node
 from webgns.labs.models.operation import Operation
 from webgns.labs.models.project import Project
 from webgns.labs.models.template import Template
+from webgns.labs.models.user_limits import UserLimits
 
-__all__ = ["ComputeHost", "Link", "Node", "Operation", "Project", "Template"]
+__all__ = ["ComputeHost", "Link", "Node", "Operation", "Project", "Template", "UserLimits"]

@@ -7,6 +7,7 @@ that are set; `webgns.labs.impairments` converts API input into that shape.
 import uuid
 
 from django.db import models
+from django.utils import timezone
 
 from webgns.labs.choices import LinkStatus
 
@@ -25,7 +26,8 @@ class Link(models.Model):
     impairment = models.JSONField(default=empty_impairment)
     status = models.CharField(max_length=16, choices=LinkStatus.choices, default=LinkStatus.DOWN)
     error = models.TextField(blank=True)
-    created = models.DateTimeField(auto_now_add=True)
+    # A default rather than auto_now_add: a bulk import sets increasing values to keep its order.
+    created = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created"]

@@ -7,6 +7,7 @@ port it uses. That keeps "which ports exist" derivable and never out of step.
 import uuid
 
 from django.db import models
+from django.utils import timezone
 
 from webgns.labs.choices import NodeKind, NodeStatus
 from webgns.labs.validators import validate_name
@@ -32,7 +33,8 @@ class Node(models.Model):
     status = models.CharField(max_length=16, choices=NodeStatus.choices, default=NodeStatus.STOPPED)
     error = models.TextField(blank=True)
     compute_host = models.CharField(max_length=64, default="local")
-    created = models.DateTimeField(auto_now_add=True)
+    # A default rather than auto_now_add: a bulk import sets increasing values to keep its order.
+    created = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created"]

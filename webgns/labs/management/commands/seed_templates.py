@@ -19,5 +19,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         for fields in BUILTIN:
             name = fields["name"]
-            Template.objects.update_or_create(name=name, defaults={**fields, "builtin": True})
+            Template.objects.update_or_create(name=name, owner=None, defaults={**fields, "builtin": True})
         self.stdout.write(f"built-in templates: {', '.join(t['name'] for t in BUILTIN)}")

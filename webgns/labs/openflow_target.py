@@ -1,0 +1,73 @@
+"""Which OpenFlow controller targets an OVS node may name: an active connection to a lab address.
+
+ovs-vswitchd runs on the host, so a controller string is an instruction to the host: `ptcp:`,
+`punix:` and `unix:` would make it listen or open host sockets, and `tcp:127.0.0.1:…` or one of
+the host's own addresses would make it connect to a host service. Allowed: `tcp:IP:PORT` or
+`ssl:IP:PORT` (IPv6 as `[addr]`), PORT 1–65535, IP neither loopback, unspecified, multicast,
+link-local nor one of this host's addresses. Empty means no controller (a learning switch).
+"""
+
+import ipaddress
+import re
+import time
+from pathlib import Path
+
+_TARGET = re.compile(r"(?P<method>tcp|ssl):(?:\[(?P<ip6>[0-9a-fA-F:.]+)\]|(?P<ip4>[0-9.]+)):(?P<port>[0-9]{1,5})")
+_HOST_ADDRESSES_TTL = 60.0
+_cache: tuple[float, frozenset] = (0.0, frozenset())
+
+
+class InvalidTarget(ValueError):
+    """Not an allowed controller target; the message says why."""
+
+
+def host_addresses() -> frozenset:
+    """This host's own IPv4 and IPv6 addresses, from /proc (cached for a minute)."""
+    global _cache
+    now = time.monotonic()
+    if now - _cache[0] < _HOST_ADDRESSES_TTL:
+        return _cache[1]
+    found: set = set()
+    try:  # IPv4: the "/32 host LOCAL" entries of the local routing table
+        previous = ""
+        for line in Path("/proc/net/fib_trie").read_text().splitlines():
+            if "/32 host LOCAL" in line:
+                found.add(ipaddress.ip_address(previous.split()[-1]))
+            previous = line
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        for line in Path("/proc/net/if_inet6").read_text().splitlines():
+            raw = line.split()[0]
+            found.add(ipaddress.ip_address(":".join(raw[i:i + 4] for i in range(0, 32, 4))))
+    except (OSError, ValueError, IndexError):
+        pass
+    _cache = (now, frozenset(found))
+    return _cache[1]
+
+
+def validate(value: str) -> str:
+    """`value` if it is an allowed target (or empty); raises InvalidTarget otherwise."""
+    if value == "":
+        return value
+    match = _TARGET.fullmatch(value)
+    if match is None:
+        if re.match(r"p?(tcp|ssl|unix)|punix", value):
+            raise InvalidTarget(
+                f"{value!r}: only an active connection tcp:IP:PORT or ssl:IP:PORT is allowed; listening forms "
+                "(ptcp:, pssl:, punix:) and unix sockets would open sockets on the host."
+            )
+        raise InvalidTarget(f"{value!r} is not tcp:IP:PORT or ssl:IP:PORT (IPv6 in brackets).")
+    try:
+        address = ipaddress.ip_address(match.group("ip4") or match.group("ip6"))
+    except ValueError as error:
+        raise InvalidTarget(f"{value!r}: {error}.") from error
+    port = int(match.group("port"))
+    if not 1 <= port <= 65535:
+        raise InvalidTarget(f"{value!r}: the port must be between 1 and 65535.")
+    if address.is_loopback or address.is_unspecified or address.is_multicast or address.is_link_local:
+        raise InvalidTarget(f"{value!r}: {address} is not a lab address (loopback, unspecified, multicast or "
+                            "link-local addresses are refused).")
+    if address in host_addresses():
+        raise InvalidTarget(f"{value!r}: {address} is one of this server's own addresses.")
+    return value
