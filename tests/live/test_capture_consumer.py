@@ -30,7 +30,8 @@ def captured_pair(worker, api, templates):
     a = create_node(api, project, templates["busybox"], "pc1", startup=["ip addr add 10.72.0.1/24 dev eth0"])
     b = create_node(api, project, templates["busybox"], "pc2", startup=["ip addr add 10.72.0.2/24 dev eth0"])
     link = create_link(api, project, a, b)
-    assert wait_operation(api, api.post(f"/api/projects/{project['id']}/start/").json()["operation"])["status"] == "done"
+    operation = api.post(f"/api/projects/{project['id']}/start/").json()["operation"]
+    assert wait_operation(api, operation)["status"] == "done"
     base = f"/api/projects/{project['id']}/links/{link['id']}/captures/"
     capture = api.post(base, {"end": "a"}, format="json").json()
     wait_for(lambda: api.get(f"{base}{capture['id']}/").json()["status"] == "running", 30, what="capture running")
