@@ -155,6 +155,14 @@ class CaptureTab {
     ws.addEventListener("message", (event) => this.receive(JSON.parse(event.data)));
     ws.addEventListener("close", (event) => {
       if (this.ws !== ws || this.disposed) return;
+      if (event.code === 4400 && this.filter) {
+        // The display filter was refused (its message is shown): show the whole list again.
+        this.filter = "";
+        this.packets = [];
+        this.rows.replaceChildren();
+        this.connect();
+        return;
+      }
       if (event.code >= 4400 && event.code < 4500) return; // refused: the message said why; nothing to retry
       if (this.capture.status === "stopped" || this.capture.status === "error") return;
       this.timer = setTimeout(() => this.connect(), this.retryMs);
@@ -225,8 +233,17 @@ class CaptureTab {
   async stop() {
     this.stopButton.disabled = true;
     try {
-      this.capture = await this.panel.api.post(`${captureApiPath(this.panel.projectId, this.capture)}stop/`);
+      const path = captureApiPath(this.panel.projectId, this.capture);
+      this.capture = await this.panel.api.post(`${path}stop/`);
       this.renderStatus();
+      // The socket says when it has stopped; ask too, in case the socket is down meanwhile.
+      for (let i = 0; i < 30 && ["starting", "running", "stopping"].includes(this.capture.status); i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        if (this.disposed) return;
+        const latest = await this.panel.api.get(path);
+        if (["starting", "running", "stopping"].includes(this.capture.status)) this.capture = latest;
+        this.renderStatus();
+      }
     } catch (error) {
       this.panel.error(`could not stop the capture: ${error.message}`);
       this.stopButton.disabled = false;
