@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "webgns.labs",
     "webgns.live",
     "webgns.classrooms",
+    "webgns.captures",
     "webgns.ui",
 ]
 
@@ -145,6 +146,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "reconcile": {"task": "webgns.tasks.reconcile.reconcile_host", "schedule": 60.0},
 }
+# Packet captures (README "Packet capture and link load"): where the worker writes them, the most
+# one capture may take (a request may ask for less), and how many one user may run at once.
+WEBGNS_CAPTURE_DIR = Path(os.environ.get("WEBGNS_CAPTURE_DIR", str(DATA_DIR / "captures")))
+WEBGNS_CAPTURE_MAX_PACKETS = int(os.environ.get("WEBGNS_CAPTURE_MAX_PACKETS", "50000"))
+WEBGNS_CAPTURE_MAX_BYTES = int(os.environ.get("WEBGNS_CAPTURE_MAX_BYTES", str(64 << 20)))
+WEBGNS_CAPTURE_MAX_SECONDS = int(os.environ.get("WEBGNS_CAPTURE_MAX_SECONDS", "600"))
+WEBGNS_CAPTURE_PER_USER = int(os.environ.get("WEBGNS_CAPTURE_PER_USER", "4"))
 # The compute host this worker serves; nodes carry it, tasks are routed to compute.<host>.
 WEBGNS_COMPUTE_HOST = os.environ.get("WEBGNS_COMPUTE_HOST", "local")
 # Labels every container and OVS bridge this installation creates; the reconcile sweep removes

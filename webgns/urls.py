@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("webgns.labs.api.urls")),
     path("api/", include("webgns.classrooms.api.urls")),
+    path("api/", include("webgns.captures.api.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("webgns.ui.urls")),
 ]

@@ -20,9 +20,11 @@ import { nextNodeName } from "./lib/node-names.js";
 import { freePorts, linkRequest, NoFreePortError } from "./lib/ports.js";
 import { TerminalDock } from "./lib/terminal-dock.js";
 import { LabCanvas } from "./editor/canvas.js";
+import { CapturePanel } from "./editor/capture-panel.js";
 import { ContextMenu } from "./editor/context-menu.js";
 import { LabActions } from "./editor/lab-actions.js";
 import { LinkForm } from "./editor/link-form.js";
+import { LinkLoadView } from "./editor/link-load.js";
 import { NodePanel } from "./editor/node-panel.js";
 import { Notices } from "./editor/notices.js";
 import { Palette } from "./editor/palette.js";
@@ -57,6 +59,8 @@ class Editor {
     this.terminals = new TerminalDock($("terminals"), (node, mode) =>
       socketUrl(consolePath(this.projectId, node.id, mode)),
     );
+    this.captures = new CapturePanel($("canvas"), this.api, this.projectId, this.store, (m) => this.notices.error(m));
+    this.linkLoad = new LinkLoadView(this.canvas, this.store);
     this.store.subscribe((change) => this.onStoreChange(change));
     this.socket = new EventsSocket(socketUrl(`/ws/projects/${this.projectId}/events/`), this.store, (state, detail) =>
       this.showConnection(state, detail),
@@ -187,6 +191,7 @@ class Editor {
         target.id,
         disabledReasons(hosts),
       );
+      container.append(this.linkLoad.sparkline(target.id));
     }
     this.inspected = { ...target, view };
   }
@@ -276,6 +281,12 @@ class Editor {
               this.canvas.select(target.id);
               this.inspect({ kind: "link", id: target.id });
             },
+          },
+          {
+            label: "Capture…",
+            action: () => this.captures.start(target.id).catch((error) => this.notices.error(error.message)),
+            disabled: this.store.links.get(target.id)?.status !== "up",
+            title: "Capture packets on one end of this link (the link must be up)",
           },
           { label: "Delete", action: () => this.actions.deleteLink(target.id) },
         ],

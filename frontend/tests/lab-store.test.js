@@ -109,3 +109,16 @@ describe("LabStore", () => {
     expect(store.nodes.has("new")).toBe(true);
   });
 });
+
+describe("link.stats", () => {
+  it("is passed on without a seq and never counts as a gap", () => {
+    const store = new LabStore();
+    store.applyEvent({ type: "snapshot", seq: 4, project: { id: "p", nodes: [], links: [] } });
+    const seen = [];
+    store.subscribe((change) => seen.push(change));
+    expect(store.applyEvent({ type: "link.stats", links: { l1: { a_to_b: { bps: 8 }, b_to_a: { bps: 0 } } } })).toBe(APPLIED);
+    expect(store.seq).toBe(4);
+    expect(seen).toEqual([{ type: "link.stats", links: { l1: { a_to_b: { bps: 8 }, b_to_a: { bps: 0 } } } }]);
+    expect(store.applyEvent({ type: "node.deleted", seq: 5, id: "x" })).toBe(APPLIED);
+  });
+});

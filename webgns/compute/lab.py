@@ -265,6 +265,27 @@ class LabEngine:
             return LinkState(status=LINK_ERROR, error=str(error))
         return _impair(a, b)
 
+    def link_end(self, link: LinkSpec, nodes: Mapping[str, NodeSpec], index: int) -> LinkEnd:
+        """Where end `index` (0 = a, 1 = b) of a live link is: its namespace and interface.
+
+        An OVS node's end is its host-namespace port. Raises NodeNotRunning when the node is down.
+        """
+        try:
+            return _Placement(self, nodes).end(link, index).end
+        except _NodeDown as down:
+            raise NodeNotRunning(str(down)) from down
+
+    def link_ends(self, links: Sequence[LinkSpec], nodes: Mapping[str, NodeSpec]) -> dict[str, tuple[LinkEnd, LinkEnd]]:
+        """Both ends of every link whose nodes run (one lookup per node); links that are down are absent."""
+        places = _Placement(self, nodes)
+        found: dict[str, tuple[LinkEnd, LinkEnd]] = {}
+        for link in links:
+            try:
+                found[link.id] = (places.end(link, 0).end, places.end(link, 1).end)
+            except (_NodeDown, EngineError):
+                continue
+        return found
+
     # -- commands ------------------------------------------------------------------------------
 
     def exec(

@@ -55,3 +55,16 @@ def publish_now(project_id: object, event_type: str, **payload: object) -> int:
 def publish(project_id: object, event_type: str, **payload: object) -> None:
     """Publish once the surrounding transaction commits, so no event names uncommitted state."""
     transaction.on_commit(lambda: publish_now(project_id, event_type, **payload))
+
+
+def publish_unnumbered(project_id: object, event_type: str, **payload: object) -> None:
+    """Send an event that carries no `seq` (link.stats): a measurement, not a change of state.
+
+    It is superseded by the next one a second later, so losing one costs nothing and a client must
+    not count it in the sequence (no gap, no resync). Failures are logged, never raised.
+    """
+    try:
+        event = json.loads(json.dumps({"type": event_type, **payload}, cls=DjangoJSONEncoder))
+        async_to_sync(get_channel_layer().group_send)(group_name(project_id), {"type": "project.event", "event": event})
+    except Exception:
+        log.exception("could not publish %s for project %s", event_type, project_id)

@@ -8,15 +8,20 @@ No event is lost between snapshot and stream: the consumer joins the group first
 the snapshot was read, so it is dropped here; every later one arrives through the group. Events
 queue in the consumer's channel until `connect` returns, so they are never sent before the
 snapshot. A client that sees a gap sends `{"type": "resync"}` and gets a fresh snapshot.
+
+Events without a `seq` (`link.stats`, measurements superseded a second later) are forwarded as
+they come. Each socket counts itself in `labs.subscribers` while open: the worker samples the
+project's link load only while someone watches, and the first socket asks for the sampler.
 """
 
 import json
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.core.serializers.json import DjangoJSONEncoder
 
-from webgns.labs import events
+from webgns.labs import events, subscribers
 from webgns.live import close_codes
 from webgns.live.project_access import decide_async
 from webgns.live.snapshot import project_snapshot
@@ -32,10 +37,18 @@ def _dumps(message: dict) -> str:
     return json.dumps(message, cls=DjangoJSONEncoder, separators=(",", ":"))
 
 
+def _count_in(project_id: str) -> None:
+    if subscribers.joined(project_id):
+        from webgns.tasks.link_load import sample_link_load
+
+        sample_link_load.apply_async(args=[project_id])
+
+
 class ProjectEventsConsumer(AsyncWebsocketConsumer):
     project_id: str
     group: str | None = None
     last_seq: int = 0
+    counted: bool = False
 
     async def connect(self) -> None:
         self.project_id = str(self.scope["url_route"]["kwargs"]["project_id"])
@@ -47,8 +60,13 @@ class ProjectEventsConsumer(AsyncWebsocketConsumer):
         self.group = events.group_name(self.project_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self._send_snapshot()
+        await sync_to_async(_count_in, thread_sensitive=False)(self.project_id)
+        self.counted = True
 
     async def disconnect(self, code: int) -> None:
+        if self.counted:
+            self.counted = False
+            await sync_to_async(subscribers.left, thread_sensitive=False)(self.project_id)
         if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
             self.group = None
@@ -63,7 +81,10 @@ class ProjectEventsConsumer(AsyncWebsocketConsumer):
 
     async def project_event(self, message: dict) -> None:
         event = message["event"]
-        if event.get("seq", 0) <= self.last_seq:
+        if "seq" not in event:  # a measurement (link.stats): not part of the numbered stream
+            await self.send(text_data=_dumps(event))
+            return
+        if event["seq"] <= self.last_seq:
             return  # already part of the snapshot this client holds
         self.last_seq = event["seq"]
         await self.send(text_data=_dumps(event))

@@ -107,6 +107,10 @@ export class LabStore {
       case "operation.done":
         this.updateOperation(message.type, message.operation);
         break;
+      case "link.stats":
+        // A measurement (no seq, one a second): passed on to whoever draws load, never stored.
+        this.emit({ type: "link.stats", links: message.links || {} });
+        break;
       case "project.updated":
         this.project = { ...this.project, ...message.project };
         this.emit({ type: "project" });
