@@ -32,9 +32,13 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 DEBUG = _env_bool("WEBGNS_DEBUG")
 ALLOWED_HOSTS = os.environ.get("WEBGNS_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
+# Origins other than the site's own that may open its websockets (scheme://host[:port], e.g. the
+# public https:// origin of a site behind a TLS proxy); see webgns/live/origin.py. They are
+# trusted for CSRF as well: both name the pages that may act on this site.
+WEBGNS_ALLOWED_ORIGINS = [o.strip() for o in os.environ.get("WEBGNS_ALLOWED_ORIGINS", "").split(",") if o.strip()]
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("WEBGNS_CSRF_TRUSTED_ORIGINS", "").split(",") if o
-]
+] + WEBGNS_ALLOWED_ORIGINS
 
 INSTALLED_APPS = [
     "daphne",
