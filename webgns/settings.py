@@ -7,6 +7,7 @@ Defaults make a single machine work with nothing configured: SQLite under ./var/
 import hashlib
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "webgns.live",
     "webgns.classrooms",
     "webgns.ui",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -69,9 +71,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "webgns.ui.content_security_policy.ContentSecurityPolicyMiddleware",
+    # Last: turns a login that django-axes refused into its lockout answer (webgns.ui.login_lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every login of a locked-out username+address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -126,6 +133,46 @@ STATICFILES_DIRS = [("frontend", BASE_DIR / "frontend" / "dist")]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+# Login throttling (django-axes): after WEBGNS_LOGIN_FAILURE_LIMIT failed logins for one username from
+# one address, that pair is refused (429, even with the right password) for WEBGNS_LOGIN_COOLOFF_MINUTES.
+# Username and address together: one student mistyping behind a classroom's shared NAT address
+# locks out only themself, and no one can lock an account from elsewhere.
+AXES_FAILURE_LIMIT = int(os.environ.get("WEBGNS_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("WEBGNS_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "webgns.ui.login_lockout.lockout_response"
+AXES_VERBOSE = False
+
+# Security headers and cookie flags. WEBGNS_HTTPS=1 when users reach the site over HTTPS (directly or
+# through a TLS proxy that sets X-Forwarded-Proto): cookies are then never sent over plain HTTP.
+WEBGNS_HTTPS = _env_bool("WEBGNS_HTTPS")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = False  # the editor reads it to send X-CSRFToken (Django's documented pattern)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = WEBGNS_HTTPS
+if WEBGNS_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("WEBGNS_HSTS_SECONDS", "0"))
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+WEBGNS_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "worker-src": ["'self'", "blob:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 
 REDIS_URL = os.environ.get("WEBGNS_REDIS_URL", "redis://127.0.0.1:6379/0")
 
