@@ -120,6 +120,9 @@ def new_page(browser, request) -> Iterator[Callable]:
         context.set_default_timeout(15_000)
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(str(error)))
+        # A script, style or socket the Content-Security-Policy blocked is a broken page too.
+        page.on("console", lambda message: errors.append(message.text)
+                if "Content Security Policy" in message.text else None)
         contexts.append(context)
         pages.append(page)
         return page
