@@ -10,6 +10,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+import dj_database_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("WEBGNS_DATA_DIR", BASE_DIR / "var"))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -101,20 +103,32 @@ TEMPLATES = [
 WSGI_APPLICATION = "webgns.wsgi.application"
 ASGI_APPLICATION = "webgns.asgi.application"
 
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("WEBGNS_DB_PATH", str(DATA_DIR / "webgns.sqlite3")),
-        # Web, Channels and the worker write concurrently: WAL and IMMEDIATE transactions keep
-        # SQLite from failing with "database is locked" under that load.
-        "OPTIONS": {
-            "timeout": 30,
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        },
-        "TEST": {"NAME": os.environ.get("WEBGNS_TEST_DB_PATH", str(DATA_DIR / "test-webgns.sqlite3"))},
+def _databases() -> dict:
+    """SQLite under the data dir (embedded default), or the server WEBGNS_DATABASE_URL names (production)."""
+    if url := os.environ.get("WEBGNS_DATABASE_URL"):
+        # e.g. postgres://webgns:secret@127.0.0.1:5432/webgns (scripts/start-postgres.sh makes one).
+        # No persistent connections: under ASGI each request may run in another thread (Django's advice).
+        database = dj_database_url.parse(url, conn_max_age=0)
+        if test_name := os.environ.get("WEBGNS_TEST_DB_NAME"):
+            database["TEST"] = {"NAME": test_name}
+        return {"default": database}
+    return {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("WEBGNS_DB_PATH", str(DATA_DIR / "webgns.sqlite3")),
+            # Web, Channels and the worker write concurrently: WAL and IMMEDIATE transactions keep
+            # SQLite from failing with "database is locked" under that load.
+            "OPTIONS": {
+                "timeout": 30,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+            "TEST": {"NAME": os.environ.get("WEBGNS_TEST_DB_PATH", str(DATA_DIR / "test-webgns.sqlite3"))},
+        }
     }
-}
+
+
+DATABASES = _databases()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -201,9 +215,9 @@ WEBGNS_COMPUTE_HOST = os.environ.get("WEBGNS_COMPUTE_HOST", "local")
 # Labels every container and OVS bridge this installation creates; the reconcile sweep removes
 # only orphans with this label, so a test run never removes the nodes of a `make run` on the same
 # host. Derived from the database path: one database, one set of labs.
-WEBGNS_INSTANCE = os.environ.get("WEBGNS_INSTANCE") or hashlib.sha256(
-    DATABASES["default"]["NAME"].encode()
-).hexdigest()[:12]
+_db = DATABASES["default"]
+_db_identity = _db["NAME"] if "sqlite" in _db["ENGINE"] else f"{_db.get('HOST')}:{_db.get('PORT')}/{_db['NAME']}"
+WEBGNS_INSTANCE = os.environ.get("WEBGNS_INSTANCE") or hashlib.sha256(_db_identity.encode()).hexdigest()[:12]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
