@@ -98,9 +98,9 @@ async def test_https_site_wants_https_origins(lab, communicator):
         assert not await opens(communicator, path, [host, (b"origin", b"http://127.0.0.1"), lab["cookie"]])
 
 
-def test_the_token_is_looked_up_not_just_present(db):
-    """An invented token passes the Origin rule (no Origin) but authenticates no one: 4401 from the consumer."""
-    # Covered end to end by test_events_consumer.test_unknown_token_gets_4401; here only the rule.
+def test_the_rule_looks_at_the_token_parameter_only(db):
+    """An invented token passes the Origin rule (no Origin) but authenticates no one: the consumer then
+    closes with 4401 (test_events_consumer.test_unknown_token_gets_4401)."""
     from webgns.live.origin import origin_allowed
 
     assert origin_allowed({"type": "websocket", "headers": [], "query_string": b"token=x"})
