@@ -21,4 +21,21 @@ fi
 echo "== python tests (pytest)"
 .venv/bin/pytest -p no:cacheprovider -rs --durations=15 "$@" || status=1
 
+# The model, API and classroom tests again, against a real PostgreSQL server (the production
+# database; SQLite stays the embedded default). Only on a full run (no arguments), unless
+# WEBGNS_TEST_POSTGRES=0. scripts/start-postgres.sh installs, initialises and starts it when needed.
+if [[ $# -eq 0 && ${WEBGNS_TEST_POSTGRES:-1} != 0 ]]; then
+  echo "== python tests on PostgreSQL (tests/labs tests/classrooms, without containers)"
+  # A throwaway server of its own (own folder and port, fsync off), never one that holds real data.
+  if pg_url=$(WEBGNS_PG_DIR=${WEBGNS_TEST_PG_DIR:-/var/lib/webgns/postgres-test} \
+              WEBGNS_PG_PORT=${WEBGNS_TEST_PG_PORT:-54330} WEBGNS_PG_OPTIONS="-c fsync=off" \
+              scripts/start-postgres.sh); then
+    WEBGNS_DATABASE_URL=$pg_url .venv/bin/pytest -p no:cacheprovider -rs -m "not integration" \
+      tests/labs tests/classrooms || status=1
+  else
+    echo "PostgreSQL did not start" >&2
+    status=1
+  fi
+fi
+
 exit $status

@@ -7,7 +7,10 @@ Defaults make a single machine work with nothing configured: SQLite under ./var/
 import hashlib
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
+
+import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("WEBGNS_DATA_DIR", BASE_DIR / "var"))
@@ -32,9 +35,13 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 DEBUG = _env_bool("WEBGNS_DEBUG")
 ALLOWED_HOSTS = os.environ.get("WEBGNS_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
+# Origins other than the site's own that may open its websockets (scheme://host[:port], e.g. the
+# public https:// origin of a site behind a TLS proxy); see webgns/live/origin.py. They are
+# trusted for CSRF as well: both name the pages that may act on this site.
+WEBGNS_ALLOWED_ORIGINS = [o.strip() for o in os.environ.get("WEBGNS_ALLOWED_ORIGINS", "").split(",") if o.strip()]
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("WEBGNS_CSRF_TRUSTED_ORIGINS", "").split(",") if o
-]
+] + WEBGNS_ALLOWED_ORIGINS
 
 INSTALLED_APPS = [
     "daphne",
@@ -55,6 +62,7 @@ INSTALLED_APPS = [
     "webgns.classrooms",
     "webgns.captures",
     "webgns.ui",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -66,9 +74,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "webgns.ui.content_security_policy.ContentSecurityPolicyMiddleware",
+    # Last: turns a login that django-axes refused into its lockout answer (webgns.ui.login_lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every login of a locked-out username+address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -91,20 +104,32 @@ TEMPLATES = [
 WSGI_APPLICATION = "webgns.wsgi.application"
 ASGI_APPLICATION = "webgns.asgi.application"
 
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("WEBGNS_DB_PATH", str(DATA_DIR / "webgns.sqlite3")),
-        # Web, Channels and the worker write concurrently: WAL and IMMEDIATE transactions keep
-        # SQLite from failing with "database is locked" under that load.
-        "OPTIONS": {
-            "timeout": 30,
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        },
-        "TEST": {"NAME": os.environ.get("WEBGNS_TEST_DB_PATH", str(DATA_DIR / "test-webgns.sqlite3"))},
+def _databases() -> dict:
+    """SQLite under the data dir (embedded default), or the server WEBGNS_DATABASE_URL names (production)."""
+    if url := os.environ.get("WEBGNS_DATABASE_URL"):
+        # e.g. postgres://webgns:secret@127.0.0.1:5432/webgns (scripts/start-postgres.sh makes one).
+        # No persistent connections: under ASGI each request may run in another thread (Django's advice).
+        database = dj_database_url.parse(url, conn_max_age=0)
+        if test_name := os.environ.get("WEBGNS_TEST_DB_NAME"):
+            database["TEST"] = {"NAME": test_name}
+        return {"default": database}
+    return {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("WEBGNS_DB_PATH", str(DATA_DIR / "webgns.sqlite3")),
+            # Web, Channels and the worker write concurrently: WAL and IMMEDIATE transactions keep
+            # SQLite from failing with "database is locked" under that load.
+            "OPTIONS": {
+                "timeout": 30,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+            "TEST": {"NAME": os.environ.get("WEBGNS_TEST_DB_PATH", str(DATA_DIR / "test-webgns.sqlite3"))},
+        }
     }
-}
+
+
+DATABASES = _databases()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -123,6 +148,46 @@ STATICFILES_DIRS = [("frontend", BASE_DIR / "frontend" / "dist")]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+# Login throttling (django-axes): after WEBGNS_LOGIN_FAILURE_LIMIT failed logins for one username from
+# one address, that pair is refused (429, even with the right password) for WEBGNS_LOGIN_COOLOFF_MINUTES.
+# Username and address together: one student mistyping behind a classroom's shared NAT address
+# locks out only themself, and no one can lock an account from elsewhere.
+AXES_FAILURE_LIMIT = int(os.environ.get("WEBGNS_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("WEBGNS_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "webgns.ui.login_lockout.lockout_response"
+AXES_VERBOSE = False
+
+# Security headers and cookie flags. WEBGNS_HTTPS=1 when users reach the site over HTTPS (directly or
+# through a TLS proxy that sets X-Forwarded-Proto): cookies are then never sent over plain HTTP.
+WEBGNS_HTTPS = _env_bool("WEBGNS_HTTPS")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = False  # the editor reads it to send X-CSRFToken (Django's documented pattern)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = WEBGNS_HTTPS
+if WEBGNS_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("WEBGNS_HSTS_SECONDS", "0"))
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+WEBGNS_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "worker-src": ["'self'", "blob:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 
 REDIS_URL = os.environ.get("WEBGNS_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -158,9 +223,9 @@ WEBGNS_COMPUTE_HOST = os.environ.get("WEBGNS_COMPUTE_HOST", "local")
 # Labels every container and OVS bridge this installation creates; the reconcile sweep removes
 # only orphans with this label, so a test run never removes the nodes of a `make run` on the same
 # host. Derived from the database path: one database, one set of labs.
-WEBGNS_INSTANCE = os.environ.get("WEBGNS_INSTANCE") or hashlib.sha256(
-    DATABASES["default"]["NAME"].encode()
-).hexdigest()[:12]
+_db = DATABASES["default"]
+_db_identity = _db["NAME"] if "sqlite" in _db["ENGINE"] else f"{_db.get('HOST')}:{_db.get('PORT')}/{_db['NAME']}"
+WEBGNS_INSTANCE = os.environ.get("WEBGNS_INSTANCE") or hashlib.sha256(_db_identity.encode()).hexdigest()[:12]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

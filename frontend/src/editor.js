@@ -15,6 +15,7 @@ import { disabledReasons, hostsForNodes } from "./lib/capabilities.js";
 import { consolePath } from "./lib/console-protocol.js";
 import { EventsSocket, socketUrl } from "./lib/events-socket.js";
 import { freeSpot } from "./lib/free-spot.js";
+import { setImpairmentRanges } from "./lib/impairment-fields.js";
 import { LabStore } from "./lib/lab-store.js";
 import { nextNodeName } from "./lib/node-names.js";
 import { freePorts, linkRequest, NoFreePortError } from "./lib/ports.js";
@@ -114,6 +115,7 @@ class Editor {
     try {
       const data = await this.api.get("/compute/");
       this.hosts = data.hosts || [];
+      setImpairmentRanges(data.impairment_ranges);
     } catch {
       // Without capabilities nothing is disabled up front; the server still refuses what it cannot do.
       this.hosts = [];

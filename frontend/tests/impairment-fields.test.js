@@ -1,13 +1,36 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   errorsToForm,
   formToImpairment,
+  IMPAIRMENT_FIELDS,
   ImpairmentInputError,
   impairmentSummary,
   impairmentToForm,
+  setImpairmentRanges,
 } from "../src/lib/impairment-fields.js";
+// What GET /api/compute/ serves as "impairment_ranges"; tests/labs/test_contract_ranges.py checks that this
+// file is exactly the server's table, so the editor's bounds here are the API's and the engine's.
+import served from "./fixtures/impairment-ranges.json";
+
+describe("bounds come from the server", () => {
+  it("has none of its own before the server's table arrives", () => {
+    expect(IMPAIRMENT_FIELDS.some((f) => "min" in f || "max" in f)).toBe(false);
+    // Without bounds only the server refuses: a huge rate passes the form.
+    expect(formToImpairment({ "a_to_b.rate_kbps": "999999999999" }).impairment.a_to_b.rate_kbps).toBe(999999999999);
+  });
+
+  it("takes the served table onto every field", () => {
+    expect(setImpairmentRanges(served)).toBe(IMPAIRMENT_FIELDS.length);
+    const rate = IMPAIRMENT_FIELDS.find((f) => f.name === "rate_kbps");
+    expect([rate.min, rate.max, rate.unit, rate.integer]).toEqual([8, 34000000, "kbit/s", true]);
+    expect(setImpairmentRanges(undefined)).toBe(0);
+    expect(rate.max).toBe(34000000); // a failed fetch keeps what was there
+  });
+});
 
 describe("impairment form conversion", () => {
+  beforeAll(() => setImpairmentRanges(served));
+
   it("reads per-direction values and shows unset ones as empty", () => {
     const form = impairmentToForm({ a_to_b: { delay_ms: 10, loss_pct: 0, rate_kbps: null }, b_to_a: { rate_kbps: 512 } });
     expect(form["a_to_b.delay_ms"]).toBe("10");
@@ -49,7 +72,7 @@ describe("impairment form conversion", () => {
       "a_to_b.delay_ms": "Delay must be a number of ms",
       "b_to_a.rate_kbps": "Rate must be a whole number of kbit/s",
       "a_to_b.loss_pct": "Loss must be between 0 and 100 %",
-      "a_to_b.rate_kbps": "Rate must be between 8 and 100000000 kbit/s",
+      "a_to_b.rate_kbps": "Rate must be between 8 and 34000000 kbit/s",
     });
   });
 

@@ -108,6 +108,35 @@ describe("LabStore", () => {
     expect(store.loadWithoutSnapshot({ id: "p" }, [], [])).toBe(false);
     expect(store.nodes.has("new")).toBe(true);
   });
+
+  it("assembles a snapshot sent in parts and applies it only when the last part has come", () => {
+    const store = new LabStore();
+    const seen = [];
+    store.subscribe((c) => seen.push(c.type));
+    const first = { type: "snapshot", seq: 4, project: { id: "p", name: "big", nodes: [node("a")], links: [] }, more: true };
+    expect(store.applyEvent(first)).toBe(WAITING);
+    expect(store.applyEvent({ type: "snapshot.part", seq: 4, nodes: [node("b"), node("c")], links: [], more: true })).toBe(WAITING);
+    expect(store.nodes.size).toBe(0);
+    expect(seen).toEqual([]);
+    const last = { type: "snapshot.part", seq: 4, nodes: [], links: [link("l1", "a", "b")], more: false };
+    expect(store.applyEvent(last)).toBe(APPLIED);
+    expect([...store.nodes.keys()]).toEqual(["a", "b", "c"]);
+    expect([...store.links.keys()]).toEqual(["l1"]);
+    expect(store.project).toEqual({ id: "p", name: "big" });
+    expect(store.seq).toBe(4);
+    expect(seen).toEqual(["reset"]);
+    expect(store.applyEvent({ type: "node.created", seq: 5, node: node("d") })).toBe(APPLIED);
+  });
+
+  it("ignores parts of a snapshot it did not see begin, and restarts on a new one", () => {
+    const store = new LabStore();
+    expect(store.applyEvent({ type: "snapshot.part", seq: 2, nodes: [node("x")], links: [], more: false })).toBe(WAITING);
+    store.applyEvent({ type: "snapshot", seq: 2, project: { id: "p", nodes: [node("a")], links: [] }, more: true });
+    store.expectSnapshot(); // reconnected before the rest arrived
+    expect(store.applyEvent({ type: "snapshot.part", seq: 2, nodes: [node("b")], links: [], more: false })).toBe(WAITING);
+    expect(store.applyEvent({ type: "snapshot", seq: 3, project: { id: "p", nodes: [node("c")], links: [] }, more: false })).toBe(APPLIED);
+    expect([...store.nodes.keys()]).toEqual(["c"]);
+  });
 });
 
 describe("link.stats", () => {

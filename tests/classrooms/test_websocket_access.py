@@ -24,7 +24,7 @@ async def first_message(user, project_id: str) -> dict:
     socket = WebsocketCommunicator(
         application,
         f"/ws/projects/{project_id}/events/?token={token}",
-        headers=[(b"origin", b"http://127.0.0.1")],
+        headers=[(b"host", b"127.0.0.1"), (b"origin", b"http://127.0.0.1")],
     )
     connected, _ = await socket.connect(timeout=10)
     assert connected

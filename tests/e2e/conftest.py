@@ -109,17 +109,25 @@ def _save_screenshots(item, pages: list, errors: list[str]) -> None:
 
 @pytest.fixture
 def new_page(browser, request) -> Iterator[Callable]:
-    """new_page() -> a fresh page in its own browser context (own cookies), 1400x900."""
+    """new_page(strict_csp=False) -> a fresh page in its own browser context (own cookies), 1400x900.
+
+    Playwright's `wait_for_function` evaluates its predicate with `eval` inside the page, which the
+    site's Content-Security-Policy (`script-src 'self'`) forbids; so pages ignore the CSP unless
+    `strict_csp=True` (tests/e2e/test_content_security_policy.py drives the editor under the real policy).
+    """
     contexts, pages = [], []
     errors: list[str] = []
     request.node.e2e_pages = pages
     request.node.e2e_errors = errors
 
-    def make():
-        context = browser.new_context(viewport={"width": 1400, "height": 900})
+    def make(strict_csp: bool = False):
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=not strict_csp)
         context.set_default_timeout(15_000)
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(str(error)))
+        # A script, style or socket the Content-Security-Policy blocked is a broken page too.
+        page.on("console", lambda message: errors.append(message.text)
+                if "Content Security Policy" in message.text else None)
         contexts.append(context)
         pages.append(page)
         return page

@@ -17,7 +17,8 @@ from tests.conftest import wait_for
 from tests.labs.factories import create_node, create_project
 from tests.live_stack import live_stack  # noqa: F401 - a fixture, used by name
 
-ORIGIN = (b"origin", b"http://127.0.0.1")
+HOST = (b"host", b"127.0.0.1")
+ORIGIN = (b"origin", b"http://127.0.0.1")  # the same origin as HOST: what a page of this site sends
 
 
 @pytest.fixture(autouse=True)
@@ -39,7 +40,7 @@ def communicator() -> Callable[..., WebsocketCommunicator]:
     def make(path: str, *, token: str | None = None, headers: list | None = None, **query) -> WebsocketCommunicator:
         params = {**query, **({"token": token} if token else {})}
         full = f"{path}?{urlencode(params)}" if params else path
-        return WebsocketCommunicator(application, full, headers=headers if headers is not None else [ORIGIN])
+        return WebsocketCommunicator(application, full, headers=headers if headers is not None else [HOST, ORIGIN])
 
     return make
 

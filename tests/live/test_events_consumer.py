@@ -111,7 +111,8 @@ async def test_session_cookie_authenticates(transactional_db, api, communicator)
         return f"sessionid={client.cookies['sessionid'].value}".encode()
 
     cookie = await sync_to_async(session_cookie)()
-    comm = communicator(events_path(project["id"]), headers=[(b"origin", b"http://127.0.0.1"), (b"cookie", cookie)])
+    headers = [(b"host", b"127.0.0.1"), (b"origin", b"http://127.0.0.1"), (b"cookie", cookie)]
+    comm = communicator(events_path(project["id"]), headers=headers)
     assert (await comm.connect(timeout=5))[0]
     try:
         assert (await comm.receive_json_from(timeout=5))["type"] == "snapshot"

@@ -30,18 +30,10 @@ from pyroute2.netlink.rtnl.tcmsg import sched_netem, sched_tbf, tcmsg
 from webgns.compute.errors import EngineError
 from webgns.compute.namespaces import describe, open_iproute
 from webgns.compute.specs import Impairment
+from webgns.contract import impairment_ranges
 
-# Inclusive ranges the engine accepts; the API should refuse values outside them with a 400.
-FIELD_RANGES: dict[str, tuple[float, float]] = {
-    "delay_ms": (0, 60_000),
-    "jitter_ms": (0, 60_000),
-    "loss_pct": (0, 100),
-    "corrupt_pct": (0, 100),
-    "duplicate_pct": (0, 100),
-    "reorder_pct": (0, 100),
-    # netem and tbf carry the rate in a u32 of bytes per second: 34.3 Gbit/s at most.
-    "rate_kbps": (1, 34_000_000),
-}
+# Inclusive ranges the engine accepts: the same table the API validates against (webgns.contract).
+FIELD_RANGES = impairment_ranges.RANGES
 
 # netem's queue holds every packet still "on the wire" (delay x packet rate). An unshaped veth
 # end is sized as if it were a 1 Gbit/s link of full-size frames, with headroom for bursts; the
@@ -126,7 +118,7 @@ def read_impairment(netns: str | None, ifname: str, session: IPRoute | None = No
 
 
 def validate_impairment(imp: Impairment) -> None:
-    for name, (low, high) in FIELD_RANGES.items():
+    for name, (low, high, _unit) in FIELD_RANGES.items():
         value = getattr(imp, name)
         if value is None or (name == "rate_kbps" and value == 0):
             continue

@@ -9,11 +9,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
-# Node kinds: a container that runs what its image says, or a switch.
-DOCKER = "docker"
-BRIDGE = "bridge"  # Linux bridge inside the switch node's own namespace
-OVS = "ovs"  # Open vSwitch bridge (kernel datapath where the module exists, netdev otherwise)
-NODE_KINDS = (DOCKER, BRIDGE, OVS)
+from webgns.contract import impairment_ranges
+from webgns.contract.lab_states import (  # noqa: F401 - re-exported: the engine names them as specs.*
+    BRIDGE,
+    DOCKER,
+    ERROR,
+    LINK_DOWN,
+    LINK_ERROR,
+    LINK_UP,
+    NODE_KINDS,
+    OVS,
+    STARTED,
+    STARTING,
+    STOPPED,
+    STOPPING,
+)
 
 
 @dataclass(frozen=True)
@@ -54,7 +64,7 @@ class Impairment:
     reorder_pct: float = 0
     rate_kbps: int | None = None
 
-    NETEM_FIELDS = ("delay_ms", "jitter_ms", "loss_pct", "corrupt_pct", "duplicate_pct", "reorder_pct")
+    NETEM_FIELDS = impairment_ranges.NETEM_FIELDS
 
     @property
     def needs_netem(self) -> bool:
@@ -80,26 +90,12 @@ class LinkSpec:
     b_to_a: Impairment = Impairment()  # applied on the egress of b's end
 
 
-# Node statuses, as the API names them.
-STOPPED = "stopped"
-STARTING = "starting"
-STARTED = "started"
-STOPPING = "stopping"
-ERROR = "error"
-
-
 @dataclass
 class NodeState:
     status: str
     error: str = ""
     pid: int | None = None
     container_id: str = ""
-
-
-# Link statuses.
-LINK_UP = "up"
-LINK_DOWN = "down"
-LINK_ERROR = "error"
 
 
 @dataclass

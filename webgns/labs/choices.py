@@ -2,27 +2,27 @@
 
 from django.db import models
 
-from webgns.compute import specs
+from webgns.contract import lab_states
 
 
 class NodeKind(models.TextChoices):
-    DOCKER = specs.DOCKER, "Docker container"
-    BRIDGE = specs.BRIDGE, "Linux bridge switch"
-    OVS = specs.OVS, "Open vSwitch switch"
+    DOCKER = lab_states.DOCKER, "Docker container"
+    BRIDGE = lab_states.BRIDGE, "Linux bridge switch"
+    OVS = lab_states.OVS, "Open vSwitch switch"
 
 
 class NodeStatus(models.TextChoices):
-    STOPPED = specs.STOPPED
-    STARTING = specs.STARTING
-    STARTED = specs.STARTED
-    STOPPING = specs.STOPPING
-    ERROR = specs.ERROR
+    STOPPED = lab_states.STOPPED
+    STARTING = lab_states.STARTING
+    STARTED = lab_states.STARTED
+    STOPPING = lab_states.STOPPING
+    ERROR = lab_states.ERROR
 
 
 class LinkStatus(models.TextChoices):
-    UP = specs.LINK_UP
-    DOWN = specs.LINK_DOWN
-    ERROR = specs.LINK_ERROR
+    UP = lab_states.LINK_UP
+    DOWN = lab_states.LINK_DOWN
+    ERROR = lab_states.LINK_ERROR
 
 
 class OperationStatus(models.TextChoices):

@@ -10,18 +10,11 @@ from collections.abc import Mapping
 
 from rest_framework import serializers
 
-# field: (minimum, maximum, unit)
-RANGES: dict[str, tuple[float, float, str]] = {
-    "delay_ms": (0, 60000, "ms"),
-    "jitter_ms": (0, 60000, "ms"),
-    "loss_pct": (0, 100, "%"),
-    "corrupt_pct": (0, 100, "%"),
-    "duplicate_pct": (0, 100, "%"),
-    "reorder_pct": (0, 100, "%"),
-    "rate_kbps": (8, 34_000_000, "kbit/s"),  # tbf and netem carry 32-bit byte rates
-}
-NETEM_FIELDS = ("delay_ms", "jitter_ms", "loss_pct", "corrupt_pct", "duplicate_pct", "reorder_pct")
-DIRECTIONS = ("a_to_b", "b_to_a")
+from webgns.contract import impairment_ranges
+from webgns.contract.impairment_ranges import DIRECTIONS, NETEM_FIELDS  # noqa: F401 - re-exported
+
+# field: (minimum, maximum, unit): the one table the engine and the editor use too.
+RANGES = impairment_ranges.RANGES
 
 
 def _number(field: str, value: object) -> float | int | None:

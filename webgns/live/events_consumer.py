@@ -7,7 +7,8 @@ No event is lost between snapshot and stream: the consumer joins the group first
 `seq`, then builds the snapshot. Any event numbered at or below that `seq` was committed before
 the snapshot was read, so it is dropped here; every later one arrives through the group. Events
 queue in the consumer's channel until `connect` returns, so they are never sent before the
-snapshot. A client that sees a gap sends `{"type": "resync"}` and gets a fresh snapshot.
+snapshot. A client that sees a gap sends `{"type": "resync"}` and gets a fresh snapshot. A large snapshot is
+sent as several messages (`webgns.live.snapshot_parts`), back to back.
 
 Events without a `seq` (`link.stats`, measurements superseded a second later) are forwarded as
 they come. Each socket counts itself in `labs.subscribers` while open: the worker samples the
@@ -19,22 +20,20 @@ import json
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.core.serializers.json import DjangoJSONEncoder
 
 from webgns.labs import events, subscribers
 from webgns.live import close_codes
 from webgns.live.project_access import decide_async
 from webgns.live.snapshot import project_snapshot
+from webgns.live.snapshot_parts import dumps, snapshot_messages
 
 
 @database_sync_to_async
-def _numbered_snapshot(project_id: object) -> tuple[int, dict | None]:
+def _numbered_snapshot(project_id: object) -> tuple[int, list[str] | None]:
+    """The snapshot's seq and its messages, serialised off the event loop (a big project takes a while)."""
     seq = events.current_seq(project_id)  # before the snapshot: see the module docstring
-    return seq, project_snapshot(project_id)
-
-
-def _dumps(message: dict) -> str:
-    return json.dumps(message, cls=DjangoJSONEncoder, separators=(",", ":"))
+    project = project_snapshot(project_id)
+    return seq, None if project is None else snapshot_messages(seq, project)
 
 
 def _count_in(project_id: str) -> None:
@@ -82,17 +81,18 @@ class ProjectEventsConsumer(AsyncWebsocketConsumer):
     async def project_event(self, message: dict) -> None:
         event = message["event"]
         if "seq" not in event:  # a measurement (link.stats): not part of the numbered stream
-            await self.send(text_data=_dumps(event))
+            await self.send(text_data=dumps(event))
             return
         if event["seq"] <= self.last_seq:
             return  # already part of the snapshot this client holds
         self.last_seq = event["seq"]
-        await self.send(text_data=_dumps(event))
+        await self.send(text_data=dumps(event))
 
     async def _send_snapshot(self) -> None:
-        seq, project = await _numbered_snapshot(self.project_id)
-        if project is None:  # deleted meanwhile
+        seq, messages = await _numbered_snapshot(self.project_id)
+        if messages is None:  # deleted meanwhile
             await self.close(code=close_codes.NOT_FOUND)
             return
         self.last_seq = seq
-        await self.send(text_data=_dumps({"type": "snapshot", "seq": seq, "project": project}))
+        for text in messages:
+            await self.send(text_data=text)

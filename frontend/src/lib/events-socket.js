@@ -5,7 +5,7 @@
  * decides what a message means; views only watch the store and this socket's connection state.
  */
 
-import { GAP } from "./lab-store.js";
+import { APPLIED, GAP } from "./lab-store.js";
 
 /** ws:// or wss:// URL for a server path, on the page's own host. */
 export function socketUrl(path, location = window.location) {
@@ -59,8 +59,10 @@ export class EventsSocket {
     } catch {
       return; // not ours to interpret
     }
-    if (message.type === "snapshot" && typeof performance !== "undefined") performance.mark("webgns-snapshot-received");
-    if (this.store.applyEvent(message) === GAP) this.resync();
+    const outcome = this.store.applyEvent(message);
+    const snapshotDone = (message.type === "snapshot" || message.type === "snapshot.part") && outcome === APPLIED;
+    if (snapshotDone && typeof performance !== "undefined") performance.mark("webgns-snapshot-received");
+    if (outcome === GAP) this.resync();
   }
 
   resync() {

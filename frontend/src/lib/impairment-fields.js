@@ -10,20 +10,38 @@
 export const DIRECTIONS = ["a_to_b", "b_to_a"];
 
 /**
- * Each field: API name, label, unit shown beside the input, bounds for the input, and the host
- * capability it needs (see capabilities.js). Bounds mirror the server's (webgns/labs/impairment_fields.py)
- * so a mistake is flagged on its own input before the request. "Not set" is 0 for netem fields and null for
- * the rate, as the server reads them.
+ * Each field: API name, label, unit shown beside the input, input step, the host capability it needs (see
+ * capabilities.js), and what "not set" is (0 for netem fields, null for the rate, as the server reads them).
+ * The bounds are not here: the server serves its own table (GET /api/compute/ "impairment_ranges", the one
+ * the API and the engine check against) and `setImpairmentRanges` puts them on these fields. Until then no
+ * bound is checked here; the server still refuses, and its message is placed beside the input.
  */
 export const IMPAIRMENT_FIELDS = [
-  { name: "delay_ms", label: "Delay", unit: "ms", min: 0, max: 60000, step: "any", needs: "netem", unset: 0 },
-  { name: "jitter_ms", label: "Jitter", unit: "ms", min: 0, max: 60000, step: "any", needs: "netem", unset: 0 },
-  { name: "loss_pct", label: "Loss", unit: "%", min: 0, max: 100, step: "any", needs: "netem", unset: 0 },
-  { name: "corrupt_pct", label: "Corrupt", unit: "%", min: 0, max: 100, step: "any", needs: "netem", unset: 0 },
-  { name: "duplicate_pct", label: "Duplicate", unit: "%", min: 0, max: 100, step: "any", needs: "netem", unset: 0 },
-  { name: "reorder_pct", label: "Reorder", unit: "%", min: 0, max: 100, step: "any", needs: "netem", unset: 0 },
-  { name: "rate_kbps", label: "Rate", unit: "kbit/s", min: 8, max: 100000000, step: 1, needs: "rate", unset: null },
+  { name: "delay_ms", label: "Delay", unit: "ms", step: "any", needs: "netem", unset: 0 },
+  { name: "jitter_ms", label: "Jitter", unit: "ms", step: "any", needs: "netem", unset: 0 },
+  { name: "loss_pct", label: "Loss", unit: "%", step: "any", needs: "netem", unset: 0 },
+  { name: "corrupt_pct", label: "Corrupt", unit: "%", step: "any", needs: "netem", unset: 0 },
+  { name: "duplicate_pct", label: "Duplicate", unit: "%", step: "any", needs: "netem", unset: 0 },
+  { name: "reorder_pct", label: "Reorder", unit: "%", step: "any", needs: "netem", unset: 0 },
+  { name: "rate_kbps", label: "Rate", unit: "kbit/s", step: 1, needs: "rate", unset: null, integer: true },
 ];
+
+/**
+ * Takes the server's ranges {"delay_ms": {"min","max","unit","needs","integer"}, ...} onto IMPAIRMENT_FIELDS.
+ * Fields the server does not name keep no bounds. Returns how many fields got bounds.
+ */
+export function setImpairmentRanges(served) {
+  let count = 0;
+  for (const field of IMPAIRMENT_FIELDS) {
+    const range = served && served[field.name];
+    if (!range || typeof range.min !== "number" || typeof range.max !== "number") continue;
+    Object.assign(field, { min: range.min, max: range.max, unit: range.unit || field.unit });
+    if (typeof range.integer === "boolean") field.integer = range.integer;
+    if (range.needs) field.needs = range.needs;
+    count += 1;
+  }
+  return count;
+}
 
 const FIELD_BY_NAME = new Map(IMPAIRMENT_FIELDS.map((f) => [f.name, f]));
 
@@ -83,11 +101,12 @@ export function formToImpairment(values, { skip = new Set() } = {}) {
         errors[key] = `${field.label} must be a number of ${field.unit}`;
         continue;
       }
-      if (field.name === "rate_kbps" && !Number.isInteger(number)) {
+      if (field.integer && !Number.isInteger(number)) {
         errors[key] = `${field.label} must be a whole number of ${field.unit}`;
         continue;
       }
-      if (number < field.min || number > field.max) {
+      const bounded = typeof field.min === "number" && typeof field.max === "number";
+      if (bounded && (number < field.min || number > field.max)) {
         errors[key] = `${field.label} must be between ${field.min} and ${field.max} ${field.unit}`;
         continue;
       }

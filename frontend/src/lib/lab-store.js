@@ -23,6 +23,8 @@ export class LabStore {
     this.operations = new Map();
     this.seq = null;
     this.awaitingSnapshot = true;
+    /** A snapshot whose parts are still arriving ({"more": true}): {seq, project, nodes, links}. */
+    this.pendingSnapshot = null;
     this.listeners = new Set();
   }
 
@@ -61,12 +63,35 @@ export class LabStore {
   }
 
   /**
+   * Collects a snapshot sent in parts: {"type":"snapshot",...,"more":true} then {"type":"snapshot.part","seq",
+   * "nodes","links","more"} until "more" is false. Returns the whole snapshot message once complete, else null.
+   */
+  collectSnapshot(message) {
+    if (message.type === "snapshot") {
+      const { nodes = [], links = [], ...project } = message.project || {};
+      this.pendingSnapshot = { seq: message.seq, project, nodes: [...nodes], links: [...links] };
+    } else {
+      const pending = this.pendingSnapshot;
+      if (!pending || pending.seq !== message.seq) return null; // a part of a snapshot we did not start
+      pending.nodes.push(...(message.nodes || []));
+      pending.links.push(...(message.links || []));
+    }
+    if (message.more) return null;
+    const { seq, project, nodes, links } = this.pendingSnapshot;
+    this.pendingSnapshot = null;
+    return { type: "snapshot", seq, project: { ...project, nodes, links } };
+  }
+
+  /**
    * Applies one event message if it is the next in sequence.
    * Returns APPLIED, STALE, GAP or WAITING; on GAP the store is left as it was and waits for a snapshot.
+   * A snapshot in parts is WAITING until its last part, then APPLIED.
    */
   applyEvent(message) {
-    if (message.type === "snapshot") {
-      this.applySnapshot(message);
+    if (message.type === "snapshot" || message.type === "snapshot.part") {
+      const whole = this.collectSnapshot(message);
+      if (!whole) return WAITING;
+      this.applySnapshot(whole);
       return APPLIED;
     }
     if (this.awaitingSnapshot) return WAITING;
@@ -85,6 +110,7 @@ export class LabStore {
   /** Asks the store to ignore events until the next snapshot (e.g. after a reconnect). */
   expectSnapshot() {
     this.awaitingSnapshot = true;
+    this.pendingSnapshot = null;
   }
 
   applyChange(message) {

@@ -1,11 +1,11 @@
 """URLs of the REST API (mounted under /api/), nested as in shared/api.md."""
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
 from webgns.labs.api import views
+from webgns.labs.api.auth_token import ThrottledObtainAuthToken
 
 router = DefaultRouter()
 router.register("templates", views.TemplateViewSet, basename="template")
@@ -18,10 +18,10 @@ nested.register(r"projects/(?P<project_pk>[0-9a-f-]{36})/nodes", views.NodeViewS
 nested.register(r"projects/(?P<project_pk>[0-9a-f-]{36})/links", views.LinkViewSet, basename="link")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),
     path("compute/", views.ComputeView.as_view(), name="compute"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
     *nested.urls,
     *router.urls,
 ]

@@ -16,6 +16,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from webgns.contract import impairment_ranges
 from webgns.labs import access, dispatch, limits, topology
 from webgns.labs.api import serializers as s
 from webgns.labs.choices import NodeKind, NodeStatus
@@ -292,4 +293,5 @@ class ComputeView(APIView):
     def get(self, request) -> Response:
         hosts = [{"name": h.name, "capabilities": h.capabilities, "last_seen": h.last_seen}
                  for h in ComputeHost.objects.order_by("name")]
-        return Response({"hosts": hosts})
+        # The editor checks its impairment inputs against these: the same table the API and engine use.
+        return Response({"hosts": hosts, "impairment_ranges": impairment_ranges.served_ranges()})
