@@ -4,6 +4,7 @@ Rules that span rows (a port carries one link, names unique per project) are che
 the view's transaction; the database constraints catch what a race slips past.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from drf_spectacular.types import OpenApiTypes
@@ -261,12 +262,15 @@ class LinkSerializer(serializers.ModelSerializer):
 class OperationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Operation
-        fields = ["id", "project", "kind", "target", "status", "done", "total", "error", "created", "finished"]
+        fields = ["id", "project", "kind", "target", "status", "done", "total", "error", "created", "finished",
+                  "deadline"]
 
 
 class ExecSerializer(serializers.Serializer):
     command = serializers.CharField(max_length=65536, trim_whitespace=False)
-    timeout = serializers.FloatField(required=False, default=30, min_value=0.1, max_value=600)
+    # Capped (WEBGNS_EXEC_TIMEOUT_MAX, 120 s by default): long work belongs in a terminal.
+    timeout = serializers.FloatField(required=False, default=30, min_value=0.1,
+                                     max_value=settings.WEBGNS_EXEC_TIMEOUT_MAX)
 
 
 class UserSerializer(serializers.ModelSerializer):
