@@ -176,7 +176,9 @@ def test_long_execs_do_not_delay_another_users_start(api, make_api, projects, te
     other = make_api("bob")
     theirs = projects("theirs", other)
     node = create_node(other, theirs, templates["busybox"], "pc1")
+    sent = time.monotonic()
     op = _wait_done(send_operation(app, theirs["id"], "node.start", node["id"]), 60)
+    print(f"1-node start beside 3 execs of sleep 40: {time.monotonic() - sent:.1f} s")
     assert op.status == "done", op.error
     assert Node.objects.get(pk=node["id"]).status == "started"
     assert not any(result.ready() for result in execs), "the start waited for the execs to end"
