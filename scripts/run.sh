@@ -21,10 +21,16 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# Two workers, each under scripts/supervise.sh (started again whenever it exits): lab operations
+# (queue "lab", with the beat that runs reconcile) and exec (queue "exec", threads), so that long
+# execs never take the slots lab starts and stops need.
 if ! pgrep -f "celery -A webgns worker" >/dev/null; then
-  echo "Starting a Celery worker (log: var/log/worker.log)"
-  .venv/bin/celery -A webgns worker -B --concurrency 4 -l INFO \
-    --schedule var/celerybeat-schedule >var/log/worker.log 2>&1 &
+  echo "Starting Celery workers under supervision (logs: var/log/worker.log, var/log/exec-worker.log)"
+  scripts/supervise.sh worker .venv/bin/celery -A webgns worker -Q lab -n lab@%h -B --concurrency 4 -l INFO \
+    --without-gossip --without-mingle --schedule var/celerybeat-schedule >>var/log/worker.log 2>&1 &
+  pids+=($!)
+  scripts/supervise.sh exec-worker .venv/bin/celery -A webgns worker -Q exec -n exec@%h --pool threads \
+    --concurrency 8 -l INFO --without-gossip --without-mingle >>var/log/exec-worker.log 2>&1 &
   pids+=($!)
 fi
 

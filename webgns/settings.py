@@ -199,17 +199,62 @@ CHANNEL_LAYERS = {
     }
 }
 
+# Faults and recovery (README "Faults and recovery"). Every operation must end by its deadline;
+# reconcile fails it then, or sooner when its worker stops beating.
+WEBGNS_OPERATION_DEADLINE = int(os.environ.get("WEBGNS_OPERATION_DEADLINE", "900"))
+# A running operation writes a heartbeat this often; one silent for WEBGNS_WORKER_LOST_AFTER is
+# taken for a dead worker's.
+WEBGNS_HEARTBEAT_SECONDS = int(os.environ.get("WEBGNS_HEARTBEAT_SECONDS", "10"))
+WEBGNS_WORKER_LOST_AFTER = int(os.environ.get("WEBGNS_WORKER_LOST_AFTER", "45"))
+WEBGNS_RECONCILE_SECONDS = float(os.environ.get("WEBGNS_RECONCILE_SECONDS", "30"))
+# Exec runs on a queue of its own ("exec"), never in a lab operation's worker slot.
+WEBGNS_EXEC_TIMEOUT_MAX = float(os.environ.get("WEBGNS_EXEC_TIMEOUT_MAX", "120"))
+WEBGNS_EXEC_PER_USER = int(os.environ.get("WEBGNS_EXEC_PER_USER", "3"))
+
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# A task is acknowledged when it ends, so a killed worker's task goes back to the queue; the task
+# itself knows when its operation is already finished (webgns.tasks.claims).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 3600
+CELERY_TASK_DEFAULT_QUEUE = "lab"
+CELERY_TASK_ROUTES = {"webgns.tasks.exec_in_node": {"queue": "exec"}}
+# Never give up on the broker: retry at start-up and after a loss, for ever, with backoff.
+CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_HEARTBEAT = 10
+# A task running this long before its ack is handed to another worker: more than any operation may
+# take (the deadline), so only a dead worker's task is redelivered.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": WEBGNS_OPERATION_DEADLINE + 300,
+    "socket_keepalive": True,
+    "socket_connect_timeout": 5,
+    "retry_on_timeout": True,
+    "health_check_interval": 10,
+    "max_retries": None,
+    "interval_start": 0.5,
+    "interval_step": 1,
+    "interval_max": 5,
+}
+CELERY_REDIS_SOCKET_KEEPALIVE = True
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 5
+CELERY_REDIS_RETRY_ON_TIMEOUT = True
+CELERY_REDIS_BACKEND_HEALTH_CHECK_INTERVAL = 10
+CELERY_RESULT_BACKEND_ALWAYS_RETRY = True
+CELERY_RESULT_BACKEND_MAX_RETRIES = 30
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"timeout": 30.0}}
+# Running tasks keep going when the broker goes away (their work is on the host, not in Redis);
+# their late ack is then redelivered, and the task sees that its operation is already finished.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BEAT_SCHEDULE = {
-    "reconcile": {"task": "webgns.tasks.reconcile.reconcile_host", "schedule": 60.0},
+    "reconcile": {"task": "webgns.tasks.reconcile.reconcile_host", "schedule": WEBGNS_RECONCILE_SECONDS,
+                  # One queued behind busy workers is dropped: the next one comes soon.
+                  "options": {"expires": WEBGNS_RECONCILE_SECONDS}},
 }
 # Packet captures (README "Packet capture and link load"): where the worker writes them, the most
 # one capture may take (a request may ask for less), and how many one user may run at once.

@@ -126,22 +126,39 @@ def test_reconcile_finds_a_container_killed_behind_its_back(api, lab_project, te
     wait_status(api, project, [a], "started")
 
 
-def test_reconcile_leaves_a_starting_lab_to_its_operation_unless_the_operation_is_stale(api, lab_project, templates):
+def test_reconcile_leaves_a_starting_lab_to_its_operation_unless_the_operation_is_dead(api, lab_project, templates):
     from datetime import timedelta
 
     from django.utils import timezone
 
     from webgns.labs.models import Node, Operation
-    from webgns.tasks.reconcile import BUSY_OPERATION_SECONDS, reconcile_host
+    from webgns.tasks.locks import _redis as lock_redis
+    from webgns.tasks.locks import lock_holder, lock_key
+    from webgns.tasks.reconcile import reconcile_host
 
     project = lab_project("busy")
     a = _host_node(api, project, templates, "pc1", "10.0.6.1/24")
+    b = _host_node(api, project, templates, "pc2", "10.0.6.2/24")
     # A start queued but not yet carried out: the node says starting and nothing runs yet.
     Node.objects.filter(pk=a["id"]).update(status="starting")
     op = Operation.objects.create(project_id=project["id"], kind="project.start", status="pending")
     reconcile_host.delay().get(timeout=60)
     assert Node.objects.get(pk=a["id"]).status == "starting"
-    # The same operation long past: its worker died, and reconcile reports the truth.
-    Operation.objects.filter(pk=op.pk).update(created=timezone.now() - timedelta(seconds=BUSY_OPERATION_SECONDS + 60))
+    # The same operation past its deadline: reconcile fails it with the reason and reports the truth.
+    Operation.objects.filter(pk=op.pk).update(deadline=timezone.now() - timedelta(seconds=1))
     reconcile_host.delay().get(timeout=60)
+    op.refresh_from_db()
+    assert op.status == "error" and op.finished and op.error.startswith("deadline passed"), op.error
     assert Node.objects.get(pk=a["id"]).status == "error"
+
+    # A running operation whose worker stopped beating (heartbeat older than the limit), holding
+    # the project's lock: failed as "worker lost", and the lock is freed at once.
+    Node.objects.filter(pk=b["id"]).update(status="starting")
+    dead = Operation.objects.create(project_id=project["id"], kind="project.start", status="running",
+                                    worker="gone-host:1", heartbeat=timezone.now() - timedelta(minutes=5))
+    lock_redis().set(lock_key(project["id"]), f"op-{dead.pk}:token", ex=600)
+    reconcile_host.delay().get(timeout=60)
+    dead.refresh_from_db()
+    assert dead.status == "error" and dead.error.startswith("worker lost"), dead.error
+    assert lock_holder(project["id"]) is None
+    assert Node.objects.get(pk=b["id"]).status == "error"

@@ -1,15 +1,17 @@
 """Node quotas: how many nodes a student, and a whole course, may have running at once.
 
-A node counts from the moment it is asked to start (an unfinished start operation names it)
-until a worker reports it stopped, so thirty students pressing start in the same second are
-counted against each other before any container exists. A lab outside courses is checked against
-its owner's own limit (`labs.limits.effective`), counted by the same `active_nodes`. Checks run inside the caller's
+A node counts from the moment it is asked to start (an unfinished start operation, still within
+its deadline, names it) until a worker reports it stopped or failed (`error`: nothing runs), so
+thirty students pressing start in the same second are counted against each other before any
+container exists. A lab outside courses is checked against its owner's own limit
+(`labs.limits.effective`), counted by the same `active_nodes`. Checks run inside the caller's
 transaction; the start view locks the course row first so that two checks cannot both pass on
 the same free capacity.
 """
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from webgns.classrooms.choices import Role
 from webgns.classrooms.models import Course, StudentCopy
@@ -31,15 +33,16 @@ def course_projects() -> Q:
 
 
 def _pending_start_nodes() -> Q:
-    pending = Operation.objects.filter(finished__isnull=True)
+    # Only live work: an operation past its deadline is dead even before reconcile fails it.
+    pending = Operation.objects.filter(finished__isnull=True, deadline__gt=timezone.now())
     whole = pending.filter(kind=OperationKind.PROJECT_START).values("project_id")
     single = pending.filter(kind__in=[OperationKind.NODE_START, OperationKind.NODE_RESTART]).values("target")
     return Q(project_id__in=whole) | Q(pk__in=single)
 
 
 def active_nodes() -> QuerySet[Node]:
-    """Nodes that run or are about to: not stopped, or named by an unfinished start."""
-    return Node.objects.filter(~Q(status=NodeStatus.STOPPED) | _pending_start_nodes())
+    """Nodes that run or are about to: started/starting/stopping, or named by a live unfinished start."""
+    return Node.objects.filter(~Q(status__in=[NodeStatus.STOPPED, NodeStatus.ERROR]) | _pending_start_nodes())
 
 
 def running_for_student(user) -> int:

@@ -3,6 +3,11 @@
 Both the web tier (a node added through the API) and workers (a node started) publish here; the
 events consumer (`webgns.live`) forwards them to browsers. `seq` comes from one Redis counter
 per project, so every process agrees; a short lock keeps numbering and sending in one order.
+
+`seq` never goes back, even when Redis restarts empty: the database holds, per project, a ceiling
+that no issued `seq` exceeds (`Project.event_seq_reserved`, raised a block at a time, so one write
+per SEQ_BLOCK events). A counter found missing — or past its ceiling — continues above the stored
+ceiling: after a Redis restart numbering jumps ahead by at most SEQ_BLOCK and clients resync.
 """
 
 import json
@@ -32,8 +37,40 @@ def _seq_key(project_id: object) -> str:
     return f"webgns:seq:{project_id}"
 
 
+SEQ_BLOCK = 1000
+
+
+def _ceiling_key(project_id: object) -> str:
+    return f"webgns:seqceiling:{project_id}"
+
+
+def _stored_ceiling(project_id: object) -> int:
+    from webgns.labs.models import Project
+
+    return Project.objects.filter(pk=project_id).values_list("event_seq_reserved", flat=True).first() or 0
+
+
 def current_seq(project_id: object) -> int:
-    return int(_redis().get(_seq_key(project_id)) or 0)
+    seq = _redis().get(_seq_key(project_id))
+    # A lost counter: every seq issued so far is at most the stored ceiling, every later one above it.
+    return int(seq) if seq is not None else _stored_ceiling(project_id)
+
+
+def next_seq(project_id: object) -> int:
+    """The project's next seq (call under the project's seq lock)."""
+    from webgns.labs.models import Project
+
+    r = _redis()
+    seq = r.incr(_seq_key(project_id))
+    ceiling = r.get(_ceiling_key(project_id))
+    if ceiling is None or seq > int(ceiling):
+        # Redis lost the counter (it restarted at 1), or the reserved block is used up.
+        seq = max(seq, _stored_ceiling(project_id) + 1)
+        ceiling = seq + SEQ_BLOCK
+        Project.objects.filter(pk=project_id).update(event_seq_reserved=ceiling)
+        r.set(_seq_key(project_id), seq)
+        r.set(_ceiling_key(project_id), ceiling)
+    return seq
 
 
 def publish_now(project_id: object, event_type: str, **payload: object) -> int:
@@ -41,7 +78,7 @@ def publish_now(project_id: object, event_type: str, **payload: object) -> int:
     the database is the truth and a client that misses an event resyncs."""
     try:
         with _redis().lock(f"webgns:seqlock:{project_id}", timeout=5, blocking_timeout=5):
-            seq = _redis().incr(_seq_key(project_id))
+            seq = next_seq(project_id)
             # The channel layer speaks msgpack, which knows no UUID/datetime: send what the JSON API sends.
             event = json.loads(json.dumps({"type": event_type, "seq": seq, **payload}, cls=DjangoJSONEncoder))
             message = {"type": "project.event", "event": event}

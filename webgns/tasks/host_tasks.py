@@ -3,12 +3,13 @@ and delegates to `operations` or straight to the engine."""
 
 import requests
 from celery import shared_task
+from django.utils import timezone
 from docker.errors import DockerException
 
 from webgns.compute.errors import EngineError
 from webgns.compute.specs import LINK_DOWN, STARTED, LinkState
-from webgns.labs.models import Link, Node, Operation
-from webgns.tasks import operations
+from webgns.labs.models import Link, Node
+from webgns.tasks import claims, operations
 from webgns.tasks.engine import lab_engine
 from webgns.tasks.locks import project_lock
 from webgns.tasks.specs_from_models import link_spec, link_spec_from_dict, node_spec, node_spec_from_dict
@@ -17,11 +18,15 @@ from webgns.tasks.status import save_link_state
 
 @shared_task(name="webgns.tasks.run_operation")
 def run_operation(operation_id: str) -> None:
-    op = Operation.objects.filter(pk=operation_id).first()
-    if op is None or op.finished:  # a redelivered task whose work is done
+    op = claims.claim(operation_id)
+    if op is None:  # finished, past its deadline, or a live worker runs it (a redelivered task)
         return
-    with project_lock(str(op.project_id)):
-        operations.run(op)
+    with claims.heartbeat(operation_id):
+        remaining = (op.deadline - timezone.now()).total_seconds()
+        with project_lock(str(op.project_id), timeout=max(1.0, remaining), owner=f"op-{op.pk}"):
+            op.refresh_from_db()
+            if op.finished is None:
+                operations.run(op)
 
 
 def _link_nodes(link: Link) -> dict:

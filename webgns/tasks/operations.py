@@ -5,10 +5,12 @@ every link in one engine call, then runs each node's startup lines. One node's f
 node `error` with its reason; the rest of the lab still starts.
 """
 
+import logging
 import queue
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 
+from django.conf import settings
 from django.db.models import Q
 
 from webgns.compute.specs import (
@@ -24,9 +26,12 @@ from webgns.compute.specs import (
 )
 from webgns.labs.choices import OperationKind, OperationStatus
 from webgns.labs.models import Link, Node, Operation
+from webgns.tasks.claims import DEADLINE_PASSED, OperationAbandoned
 from webgns.tasks.engine import lab_engine
 from webgns.tasks.specs_from_models import link_spec, node_spec
 from webgns.tasks.status import progress, save_link_state, save_node_state, set_node_status
+
+log = logging.getLogger(__name__)
 
 
 def _nodes(project_id, only: Iterable[str] | None = None) -> list[Node]:
@@ -139,6 +144,15 @@ def run(op: Operation) -> None:
             progress(op, status=OperationStatus.ERROR, error="; ".join(problems)[:4000])
         else:
             progress(op, status=OperationStatus.DONE)
+    except OperationAbandoned as why:
+        # Reconcile failed it (worker presumed lost) or its deadline passed: record that, if it is
+        # not yet recorded, and stop; reconcile sets the nodes from what really runs.
+        fresh = Operation.objects.filter(pk=op.pk).first()
+        if fresh is not None and fresh.finished is None:
+            op = fresh
+            progress(op, status=OperationStatus.ERROR, check=False,
+                     error=f"{DEADLINE_PASSED}: not finished within {settings.WEBGNS_OPERATION_DEADLINE} s")
+        log.warning("operation %s abandoned: %s", op.pk, why)
     except Exception as exc:
-        progress(op, status=OperationStatus.ERROR, error=f"{type(exc).__name__}: {exc}")
+        progress(op, status=OperationStatus.ERROR, error=f"{type(exc).__name__}: {exc}", check=False)
         raise

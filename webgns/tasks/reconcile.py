@@ -1,28 +1,32 @@
 """Reconcile: compare what the host really runs (by labels) with the database, and fix the record.
 
-Runs when a worker starts and then periodically (beat). It reports what is true — a container
-killed behind webgns's back shows as `error` with that reason — and removes what belongs to
+Runs when a worker starts and then periodically (beat, every WEBGNS_RECONCILE_SECONDS). First it
+fails operations whose worker is gone or whose deadline passed (`claims`), which frees their
+projects; then it reports what is true — a container killed behind webgns's back shows as `error`
+with that reason, one a dead worker left running shows `started` — and removes what belongs to
 projects that no longer exist. It also records what this host can do (netem, OVS...).
 """
 
+import contextlib
 import logging
 from dataclasses import asdict
-from datetime import timedelta
 
+import redis
 from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
-from django.utils import timezone
 
 from webgns.compute.specs import ERROR, STARTED, STARTING, STOPPED, STOPPING
 from webgns.labs.choices import OperationStatus
 from webgns.labs.models import ComputeHost, Node, Operation, Project
+from webgns.tasks import claims
 from webgns.tasks.engine import lab_engine
+from webgns.tasks.locks import _redis
 from webgns.tasks.status import set_node_status
 
 log = logging.getLogger(__name__)
 
-BUSY_OPERATION_SECONDS = 30 * 60
+RECONCILE_LOCK_SECONDS = 300
 
 
 def record_capabilities() -> dict:
@@ -35,16 +39,34 @@ def record_capabilities() -> dict:
 
 @shared_task(name="webgns.tasks.reconcile.reconcile_host")
 def reconcile_host() -> dict:
+    # One reconcile at a time per host: beat may queue one while the last still runs.
+    guard = _redis().lock(f"webgns:lock:reconcile:{settings.WEBGNS_COMPUTE_HOST}", timeout=RECONCILE_LOCK_SECONDS)
+    try:
+        if not guard.acquire(blocking=False):
+            return {"skipped": "another reconcile is running"}
+    except redis.RedisError:
+        log.exception("reconcile runs without its guard (Redis unavailable)")
+        guard = None
+    try:
+        return _reconcile()
+    finally:
+        if guard is not None:
+            with contextlib.suppress(redis.RedisError):  # it expires on its own
+                guard.release()
+
+
+def _reconcile() -> dict:
+    failed = [str(op.pk) for op in claims.fail_dead_operations()]
+    resent = claims.resend_unclaimed()
     record_capabilities()
     engine = lab_engine()
     observed = engine.observe()
     fixed = []
     # A node of a project with an operation under way is between states on purpose (a start not
-    # yet reached it); the operation will record the truth. An operation older than the cut-off
-    # belongs to a worker that died, and then reconcile must fix its nodes.
+    # yet reached it); the operation will record the truth. Operations of dead workers were failed
+    # just above, so what is left unfinished has a live worker (or waits for one).
     busy = Operation.objects.filter(
-        status__in=[OperationStatus.PENDING, OperationStatus.RUNNING],
-        created__gte=timezone.now() - timedelta(seconds=BUSY_OPERATION_SECONDS),
+        status__in=[OperationStatus.PENDING, OperationStatus.RUNNING], finished__isnull=True,
     ).values_list("project_id", flat=True)
     busy_projects = {str(p) for p in busy}
     nodes = (
@@ -59,9 +81,16 @@ def reconcile_host() -> dict:
             # STARTING/STOPPING with nothing running means a worker died mid-operation.
             if node.status == STOPPING:
                 set_node_status(str(node.id), STOPPED)
+            elif node.status == STARTING:
+                set_node_status(str(node.id), ERROR, "Its start did not finish (the operation failed: see it). "
+                                "Start it again.")
             else:
                 set_node_status(str(node.id), ERROR, "The node is no longer running on its host "
                                 "(stopped or killed outside webgns). Start it again.")
+            fixed.append(node.name)
+        elif node.status in (STARTING, STOPPING) and running:
+            # A start (or stop) whose worker died after the container came up: it runs.
+            set_node_status(str(node.id), STARTED)
             fixed.append(node.name)
     for node_id, seen in observed.items():
         if seen.running:
@@ -73,7 +102,7 @@ def reconcile_host() -> dict:
                 fixed.append(node_id)
     known = {str(p) for p in Project.objects.values_list("id", flat=True)}
     removed = engine.remove_orphans(known)
-    return {"fixed": fixed, "removed": removed}
+    return {"failed_operations": failed, "resent_operations": resent, "fixed": fixed, "removed": removed}
 
 
 @worker_ready.connect

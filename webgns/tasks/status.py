@@ -38,7 +38,13 @@ def save_link_state(link_id: str, state: LinkState) -> None:
 
 
 def progress(op: Operation, *, done: int | None = None, total: int | None = None, status: str | None = None,
-             error: str | None = None) -> None:
+             error: str | None = None, check: bool = True) -> None:
+    """Record progress; with `check`, first make sure the operation is still this task's to run
+    (raises claims.OperationAbandoned when reconcile failed it or its deadline passed)."""
+    if check:
+        from webgns.tasks.claims import still_ours
+
+        still_ours(op)
     with transaction.atomic():
         if done is not None:
             op.done = done
@@ -51,5 +57,6 @@ def progress(op: Operation, *, done: int | None = None, total: int | None = None
         finished = op.status in (OperationStatus.DONE, OperationStatus.ERROR)
         if finished:
             op.finished = timezone.now()
-        op.save()
+        # Only what progress owns: the heartbeat thread writes `heartbeat` meanwhile.
+        op.save(update_fields=["done", "total", "status", "error", "finished"])
         publish(op.project_id, "operation.done" if finished else "operation.progress", operation=op.as_event())

@@ -408,12 +408,14 @@ class LinkSerializer(serializers.ModelSerializer):
 class OperationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Operation
-        fields = ["id", "project", "kind", "target", "status", "done", "total", "error", "created", "finished"]
+        fields = ["id", "project", "kind", "target", "status", "done", "total", "error", "created", "finished",
+                  "deadline"]
 
 
 class ExecSerializer(serializers.Serializer):
     command = serializers.CharField(max_length=65536, trim_whitespace=False)
-    timeout = FiniteFloatField(required=False, default=30, min_value=0.1, max_value=600)
+    # Capped (WEBGNS_EXEC_TIMEOUT_MAX, 120 s by default): long work belongs in a terminal.
+    timeout = FiniteFloatField(required=False, default=30, min_value=0.1, max_value=settings.WEBGNS_EXEC_TIMEOUT_MAX)
 
     def validate_command(self, value: str) -> str:
         if "\0" in value:

@@ -21,6 +21,8 @@ from webgns.labs import access, dispatch, limits, topology
 from webgns.labs.api import serializers as s
 from webgns.labs.choices import NodeKind, NodeStatus
 from webgns.labs.events import publish
+from webgns.labs.exec_slots import MARGIN_SECONDS as EXEC_MARGIN_SECONDS
+from webgns.labs.exec_slots import TooManyExecs, exec_slot
 from webgns.labs.models import ComputeHost, Link, Node, Operation, Project, Template, UserLimits
 from webgns.labs.validators import project_name_from
 from webgns.tasks import host_tasks
@@ -189,10 +191,14 @@ class NodeViewSet(ProjectScoped, viewsets.ModelViewSet):
         if node.status != NodeStatus.STARTED:
             raise ValidationError({"node": [f"Node {node.name} is {node.status}; start it first."]})
         timeout = body.validated_data["timeout"]
-        result = host_tasks.exec_in_node.apply_async(args=[str(node.id), body.validated_data["command"], timeout])
         try:
-            # The worker enforces the timeout; the margin covers queueing behind other tasks.
-            outcome = result.get(timeout=timeout + 60)
+            with exec_slot(request.user.pk, timeout):
+                result = host_tasks.exec_in_node.apply_async(args=[str(node.id), body.validated_data["command"],
+                                                                   timeout])
+                # The worker enforces the timeout; the margin covers queueing behind other execs.
+                outcome = result.get(timeout=timeout + EXEC_MARGIN_SECONDS)
+        except TooManyExecs as refused:
+            return Response({"detail": str(refused)}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         except CeleryTimeout:
             return Response({"detail": "No worker answered in time."}, status=status.HTTP_504_GATEWAY_TIMEOUT)
         except Exception as error:  # the task failed in a way it did not report (an older worker)

@@ -1,11 +1,22 @@
-"""Operations: asynchronous jobs (start/stop a lab or a node) with progress and outcome."""
+"""Operations: asynchronous jobs (start/stop a lab or a node) with progress and outcome.
+
+Each has a deadline (WEBGNS_OPERATION_DEADLINE after it was asked for) and, once a worker runs
+it, that worker's name and heartbeat: reconcile fails an operation whose deadline passed or whose
+worker stopped beating (webgns.tasks.claims).
+"""
 
 import uuid
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from webgns.labs.choices import OperationKind, OperationStatus
+
+
+def default_deadline() -> datetime:
+    return timezone.now() + timedelta(seconds=settings.WEBGNS_OPERATION_DEADLINE)
 
 
 class Operation(models.Model):
@@ -20,6 +31,9 @@ class Operation(models.Model):
     error = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)
     finished = models.DateTimeField(null=True, blank=True)
+    deadline = models.DateTimeField(default=default_deadline)
+    worker = models.CharField(max_length=200, blank=True)  # host:pid of the process running it
+    heartbeat = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created"]

@@ -14,6 +14,8 @@ class Project(models.Model):
     name = models.CharField(max_length=100, validators=[validate_project_name])
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="projects")
     created = models.DateTimeField(auto_now_add=True)
+    # No event seq issued for this project exceeds this (webgns.labs.events): seq survives Redis.
+    event_seq_reserved = models.BigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["created"]

@@ -1,0 +1,50 @@
+"""Per-user admission for exec: at most WEBGNS_EXEC_PER_USER commands of one user in flight.
+
+Exec runs on a queue of its own ("exec") so it never takes a lab operation's worker slot; this
+bounds what one user can hold of that queue. Slots are members of a Redis sorted set scored by
+when they expire (the command's timeout plus a margin), so a web process that dies mid-request
+leaks nothing: an expired slot is dropped at the next admission.
+"""
+
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+
+import redis
+from django.conf import settings
+
+# Queueing behind other execs and the result's way back, on top of the command's own timeout.
+MARGIN_SECONDS = 60
+
+
+class TooManyExecs(Exception):
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"You already have {limit} commands running (the limit per user, WEBGNS_EXEC_PER_USER); "
+                         "wait for one to finish.")
+
+
+@cache
+def _redis() -> redis.Redis:
+    return redis.Redis.from_url(settings.REDIS_URL)
+
+
+@contextmanager
+def exec_slot(user_id: object, timeout: float) -> Iterator[None]:
+    key = f"webgns:exec-slots:{user_id}"
+    limit = settings.WEBGNS_EXEC_PER_USER
+    slot = uuid.uuid4().hex
+    now = time.time()
+    pipe = _redis().pipeline()
+    pipe.zremrangebyscore(key, "-inf", now)
+    pipe.zadd(key, {slot: now + timeout + MARGIN_SECONDS})
+    pipe.zcard(key)
+    pipe.expire(key, int(timeout + MARGIN_SECONDS) + 1)
+    in_flight = pipe.execute()[2]
+    try:
+        if in_flight > limit:
+            raise TooManyExecs(limit)
+        yield
+    finally:
+        _redis().zrem(key, slot)
