@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('labs', '0001_initial'),
+        ('labs', '0002_harden_api_limits'),
     ]
 
     operations = [
