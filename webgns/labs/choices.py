@@ -11,6 +11,16 @@ class NodeKind(models.TextChoices):
     OVS = specs.OVS, "Open vSwitch switch"
 
 
+class NodeRole(models.TextChoices):
+    # What a template's nodes are for: the editor's icon and palette group.
+    ROUTER = "router"
+    SWITCH = "switch"
+    HOST = "host"
+    SERVER = "server"
+    FIREWALL = "firewall"
+    CLOUD = "cloud"
+
+
 class NodeStatus(models.TextChoices):
     STOPPED = specs.STOPPED
     STARTING = specs.STARTING

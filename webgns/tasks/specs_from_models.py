@@ -21,10 +21,13 @@ def node_spec(node: Node) -> NodeSpec:
         ports=tuple(node.port_names),
         start_command=node.start_command,
         environment=dict(node.environment),
-        cpus=template.cpus,
-        memory_mb=template.memory_mb,
+        cpus=node.effective_cpus,
+        memory_mb=node.effective_memory_mb,
         startup=tuple(node.startup_lines),
         openflow_controller=node.openflow_controller,
+        files=node.effective_files,
+        sysctls={**template.sysctls, **node.sysctls},
+        capabilities=tuple(template.capabilities),
     )
 
 
@@ -52,7 +55,14 @@ def link_spec_dict(link: Link) -> dict:
 
 
 def node_spec_from_dict(data: dict) -> NodeSpec:
-    return NodeSpec(**{**data, "ports": tuple(data["ports"]), "startup": tuple(data["startup"])})
+    return NodeSpec(**{
+        **data,
+        "files": dict(data.get("files") or {}),
+        "sysctls": dict(data.get("sysctls") or {}),
+        "ports": tuple(data["ports"]),
+        "startup": tuple(data["startup"]),
+        "capabilities": tuple(data.get("capabilities") or ()),
+    })
 
 
 def link_spec_from_dict(data: dict) -> LinkSpec:

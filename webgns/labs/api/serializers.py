@@ -14,6 +14,7 @@ from webgns.labs import impairment_fields
 from webgns.labs.choices import NodeKind, NodeStatus
 from webgns.labs.models import ComputeHost, Link, Node, Operation, Project, Template
 from webgns.labs.models.node import port_names
+from webgns.node_rules import capabilities_problem, files_problem, path_problem, sysctls_problem
 
 MAX_ADAPTERS = 64
 
@@ -28,12 +29,54 @@ def _string_map(value: object, field: str) -> dict:
     return {k: str(v) for k, v in value.items()}
 
 
+def _files(value: object) -> dict:
+    problem = files_problem(value)
+    if problem:
+        raise serializers.ValidationError(problem)
+    return dict(value)
+
+
+def _cpus(value: float | None) -> float | None:
+    if value is not None and not 0.01 <= value <= 64:
+        raise serializers.ValidationError("Must be between 0.01 and 64.")
+    return value
+
+
+def _memory_mb(value: int | None) -> int | None:
+    if value is not None and not 6 <= value <= 1024 * 1024:
+        raise serializers.ValidationError("Must be at least 6 MB (Docker's minimum).")
+    return value
+
+
+@extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}})
+class SysctlsField(serializers.JSONField):
+    """net.* kernel settings, e.g. {"net.ipv4.ip_forward": "1"}."""
+
+    def to_internal_value(self, data: object) -> dict:
+        value = super().to_internal_value(data)
+        problem = sysctls_problem(value)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return {k: str(v) for k, v in value.items()}
+
+
+@extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}})
+class FilesField(serializers.JSONField):
+    """path -> text; absolute paths, no '..', size limits from `webgns.node_rules`."""
+
+    def to_internal_value(self, data: object) -> dict:
+        return _files(super().to_internal_value(data))
+
+
 class TemplateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Template
-        fields = ["id", "name", "kind", "image", "adapters", "start_command", "environment", "cpus",
-                  "memory_mb", "builtin"]
+        fields = ["id", "name", "kind", "role", "image", "adapters", "start_command", "environment", "cpus",
+                  "memory_mb", "files", "sysctls", "capabilities", "console_shell", "builtin"]
         read_only_fields = ["builtin"]
+
+    files = FilesField(required=False)
+    sysctls = SysctlsField(required=False)
 
     def validate_adapters(self, value: int) -> int:
         if not 1 <= value <= MAX_ADAPTERS:
@@ -44,13 +87,20 @@ class TemplateSerializer(serializers.ModelSerializer):
         return _string_map(value, "environment")
 
     def validate_cpus(self, value: float | None) -> float | None:
-        if value is not None and not 0.01 <= value <= 64:
-            raise serializers.ValidationError("Must be between 0.01 and 64.")
-        return value
+        return _cpus(value)
 
     def validate_memory_mb(self, value: int | None) -> int | None:
-        if value is not None and not 6 <= value <= 1024 * 1024:
-            raise serializers.ValidationError("Must be at least 6 MB (Docker's minimum).")
+        return _memory_mb(value)
+
+    def validate_capabilities(self, value: object) -> list:
+        problem = capabilities_problem(value)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return list(dict.fromkeys(value))
+
+    def validate_console_shell(self, value: str) -> str:
+        if value and (not value.replace("-", "").replace("_", "").replace("/", "").isalnum() or " " in value):
+            raise serializers.ValidationError("One program name or absolute path, e.g. vtysh.")
         return value
 
     def validate(self, attrs: dict) -> dict:
@@ -113,11 +163,16 @@ class NodeSerializer(serializers.ModelSerializer):
     adapters = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ADAPTERS)
     x = serializers.FloatField(required=False, min_value=-1e7, max_value=1e7)
     y = serializers.FloatField(required=False, min_value=-1e7, max_value=1e7)
+    files = FilesField(required=False)
+    sysctls = SysctlsField(required=False)
+    role = serializers.CharField(source="template.role", read_only=True)
+    effective_files = serializers.SerializerMethodField()
 
     class Meta:
         model = Node
-        fields = ["id", "name", "template", "kind", "status", "error", "x", "y", "adapters", "ports",
-                  "environment", "start_command", "startup", "openflow_controller", "compute_host"]
+        fields = ["id", "name", "template", "kind", "role", "status", "error", "x", "y", "adapters", "ports",
+                  "environment", "start_command", "startup", "openflow_controller", "files", "effective_files",
+                  "sysctls", "cpus", "memory_mb", "compute_host"]
         read_only_fields = ["kind", "status", "error", "compute_host"]
         # Uniqueness per project is checked in validate_name, with a message that names the project.
         validators = []
@@ -147,6 +202,17 @@ class NodeSerializer(serializers.ModelSerializer):
 
     def validate_environment(self, value: object) -> dict:
         return _string_map(value, "environment")
+
+    def validate_cpus(self, value: float | None) -> float | None:
+        return _cpus(value)
+
+    def validate_memory_mb(self, value: int | None) -> int | None:
+        return _memory_mb(value)
+
+    @extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}})
+    def get_effective_files(self, node: Node) -> dict:
+        """What the node gets on its next start: the template's files overridden by the node's."""
+        return node.effective_files
 
     def validate(self, attrs: dict) -> dict:
         if self.instance is not None and "adapters" in attrs:
@@ -267,6 +333,18 @@ class OperationSerializer(serializers.ModelSerializer):
 class ExecSerializer(serializers.Serializer):
     command = serializers.CharField(max_length=65536, trim_whitespace=False)
     timeout = serializers.FloatField(required=False, default=30, min_value=0.1, max_value=600)
+
+
+class SaveConfigSerializer(serializers.Serializer):
+    paths = serializers.ListField(child=serializers.CharField(max_length=255, trim_whitespace=False),
+                                  min_length=1, max_length=64)
+
+    def validate_paths(self, value: list[str]) -> list[str]:
+        for path in value:
+            problem = path_problem(path)
+            if problem:
+                raise serializers.ValidationError(problem)
+        return list(dict.fromkeys(value))
 
 
 class UserSerializer(serializers.ModelSerializer):

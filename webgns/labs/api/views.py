@@ -15,11 +15,12 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from webgns.labs import access, dispatch, topology
+from webgns.labs import access, dispatch, examples, topology
 from webgns.labs.api import serializers as s
 from webgns.labs.choices import NodeStatus
 from webgns.labs.events import publish
 from webgns.labs.models import ComputeHost, Link, Node, Operation, Project, Template
+from webgns.node_rules import files_problem
 from webgns.tasks import host_tasks
 
 
@@ -182,6 +183,36 @@ class NodeViewSet(ProjectScoped, viewsets.ModelViewSet):
         except CeleryTimeout:
             return Response({"detail": "No worker answered in time."}, status=status.HTTP_504_GATEWAY_TIMEOUT)
 
+    @extend_schema(request=s.SaveConfigSerializer, responses={200: s.NodeSerializer})
+    @action(detail=True, methods=["post"], url_path="save-config")
+    def save_config(self, request, project_pk=None, pk=None) -> Response:
+        """Read files back from the running node into its `files` (all of them, or none)."""
+        node = self.get_object()
+        body = s.SaveConfigSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if node.status != NodeStatus.STARTED:
+            raise ValidationError({"node": [f"Node {node.name} is {node.status}; start it first."]})
+        paths = body.validated_data["paths"]
+        result = host_tasks.read_node_files.apply_async(args=[str(node.id), paths])
+        try:
+            read = result.get(timeout=60)
+        except CeleryTimeout:
+            return Response({"detail": "No worker answered in time."}, status=status.HTTP_504_GATEWAY_TIMEOUT)
+        if "detail" in read:
+            raise ValidationError({"node": [read["detail"]]})
+        if read["errors"]:
+            raise ValidationError({"paths": [f"{path}: {why}" for path, why in read["errors"].items()]})
+        with transaction.atomic():
+            node = Node.objects.select_for_update().select_related("project", "template").get(pk=node.pk)
+            files = {**node.files, **read["files"]}
+            problem = files_problem(files)
+            if problem:
+                raise ValidationError({"paths": [problem]})
+            node.files = files
+            node.save(update_fields=["files"])
+            self._publish("node.updated", node)
+        return Response(s.NodeSerializer(node, context=self.get_serializer_context()).data)
+
 
 def models_q_node(node: Node):
     from django.db.models import Q
@@ -229,6 +260,23 @@ class UserViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retriev
     serializer_class = s.UserSerializer
     permission_classes = [permissions.IsAdminUser]
     queryset = get_user_model().objects.order_by("username")
+
+
+class ExampleListView(APIView):
+    @extend_schema(responses={200: dict})
+    def get(self, request) -> Response:
+        return Response(examples.summaries())
+
+
+class ExampleInstantiateView(APIView):
+    @extend_schema(request=None, responses={201: s.ProjectSerializer})
+    def post(self, request, name: str) -> Response:
+        """A new project of the caller's, imported from the example (`?name=` names it)."""
+        document = examples.load(name)
+        if document is None:
+            return Response({"detail": f"No example named {name!r}."}, status=status.HTTP_404_NOT_FOUND)
+        project = topology.import_project(document, request.user, name=request.query_params.get("name"))
+        return Response(s.ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 
 
 class ComputeView(APIView):
