@@ -27,6 +27,8 @@ def lab_project(api, worker, templates, docker_client):
         created.append(project["id"])
         return project
 
+    # A project made another way (an example, an import) is cleaned up too.
+    make.adopt = created.append
     yield make
     from webgns.compute.lab import LabEngine
 

@@ -9,11 +9,18 @@ not containers and are handled by `ovs_switch`.
 Containers run with `network_mode="none"` (the lab plumbs every interface itself), NET_ADMIN and
 NET_RAW but never privileged, a TTY and open stdin (so an image whose command is a shell, like
 busybox, stays up as a GNS3 node does) and Docker's init (tini) as PID 1 to forward signals.
+
+What is fixed when a container is created (image, hostname = node name, limits, environment,
+start command) is fingerprinted in the label `webgns.config`; a stopped container whose
+fingerprint no longer matches its node (say the node was renamed) is removed and created again on
+its next start. The lab's files (`node_files`) are written after create and before every start.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -24,6 +31,7 @@ import requests
 from docker.errors import APIError, ImageNotFound, NotFound
 
 from webgns import image_reference
+from webgns.compute import node_files
 from webgns.compute.errors import ImageUnavailable, NodeFailed
 from webgns.compute.labels import INSTANCE_LABEL, NODE_LABEL, PROJECT_LABEL, container_labels, container_name
 from webgns.compute.namespaces import netns_path
@@ -31,6 +39,8 @@ from webgns.compute.specs import BRIDGE, ERROR, STARTED, STOPPED, NodeSpec, Node
 
 DEFAULT_SWITCH_IMAGE = "webgns/busybox:latest"
 DEFAULT_PIDS_LIMIT = 1024
+# Label holding the fingerprint of a container's creation-time settings (see `config_fingerprint`).
+CONFIG_LABEL = "webgns.config"
 # Seconds a node has to exit after its stop signal before Docker kills it.
 STOP_GRACE_SECONDS = 5
 # How long a node with its own start_command may take to fail before it counts as started.
@@ -111,16 +121,24 @@ class DockerNodes:
         """
         container_id = known["Id"] if known else None
         status = known.get("State") if known else None
+        labels = (known or {}).get("Labels") or {}
         if container_id is None and not listed:
             found = self.find(node)
             if found is not None:
                 container_id, status = found["Id"], found["State"]["Status"]
+                labels = found["Config"].get("Labels") or {}
+        if container_id is not None and status not in ("running", "paused") and _outdated(labels, node):
+            # Renamed, new limits, new start command…: Docker fixes those at create, so create anew.
+            # The lab's files are written again below; anything else changed inside it is lost.
+            self.remove_container(container_id)
+            container_id = None
         if container_id is None:
             container_id, status = self._create(node), "created"
         try:
             if status == "paused":
                 self.api.unpause(container_id)
             elif status != "running":
+                node_files.put_files(self.api, container_id, dict(node.files), node.name)
                 self.api.start(container_id)
                 if node.start_command:
                     self._settle(container_id)
@@ -211,11 +229,12 @@ class DockerNodes:
             stop_signal = "SIGHUP"
         host_config = self.api.create_host_config(
             network_mode="none",
-            cap_add=CAPABILITIES,
+            cap_add=CAPABILITIES + [c for c in node.capabilities if c not in CAPABILITIES],
             init=True,
             mem_limit=f"{node.memory_mb}m" if node.memory_mb else None,
             nano_cpus=int(node.cpus * 1e9) if node.cpus else None,
             pids_limit=node.pids_limit or DEFAULT_PIDS_LIMIT,
+            sysctls=dict(node.sysctls) or None,
         )
         try:
             created = self.api.create_container(
@@ -224,7 +243,7 @@ class DockerNodes:
                 entrypoint=entrypoint,
                 name=container_name(node),
                 hostname=_hostname(node.name),
-                labels=container_labels(node, self.instance),
+                labels={**container_labels(node, self.instance), CONFIG_LABEL: config_fingerprint(node)},
                 environment=dict(node.environment),
                 tty=True,
                 stdin_open=True,
@@ -273,6 +292,19 @@ class DockerNodes:
             raise ImageUnavailable(
                 f"image {image} not found locally and could not be pulled: {_explain(error)}"
             ) from error
+
+
+def config_fingerprint(node: NodeSpec) -> str:
+    """A digest of what Docker fixes when it creates the node's container."""
+    fixed = [image_of(node), _hostname(node.name), node.cpus, node.memory_mb, node.pids_limit,
+             node.start_command, sorted(dict(node.environment).items()), sorted(dict(node.sysctls).items()),
+             sorted(node.capabilities)]
+    return hashlib.sha256(json.dumps(fixed, default=str).encode()).hexdigest()[:16]
+
+
+def _outdated(labels: Mapping[str, str], node: NodeSpec) -> bool:
+    # A container made before fingerprints existed is kept as it is (it may hold the user's work).
+    return CONFIG_LABEL in labels and labels[CONFIG_LABEL] != config_fingerprint(node)
 
 
 def _state_of(info: Mapping[str, Any]) -> NodeState:

@@ -22,7 +22,7 @@ import docker
 from docker.errors import DockerException
 from pyroute2 import NetlinkError
 
-from webgns.compute import impairments, node_exec, observe, ovs_switch, parking
+from webgns.compute import impairments, node_exec, node_files, observe, ovs_switch, parking
 from webgns.compute.bridge_switch import ensure_switch_fabric
 from webgns.compute.docker_nodes import DockerNodes
 from webgns.compute.errors import EngineError, ExecFailed, NamespaceUnavailable, NodeNotRunning, PortUnknown
@@ -298,6 +298,15 @@ class LabEngine:
         if state.status != STARTED:
             raise NodeNotRunning(f"node {node.name} is not running")
         return node_exec.run(self.docker.api, state.container_id, command, timeout, max_output)
+
+    def read_files(self, node: NodeSpec, paths: Sequence[str]) -> tuple[dict[str, str], dict[str, str]]:
+        """Read files back out of a running node: ({path: text}, {path: why not})."""
+        if node.kind == OVS:
+            raise ExecFailed(f"{node.name} is an Open vSwitch bridge on the host; it has no files")
+        state = self.nodes.state(node)
+        if state.status != STARTED:
+            raise NodeNotRunning(f"node {node.name} is not running")
+        return node_files.read_files(self.docker.api, state.container_id, list(paths))
 
     def run_startup(self, node: NodeSpec) -> ExecResult:
         """Run the node's startup lines as one script (call it once its links are up)."""

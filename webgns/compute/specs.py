@@ -44,6 +44,14 @@ class NodeSpec:
     openflow_controller: str = ""
     # Most processes the node may run at once (fork bombs stay inside); None = the engine's default.
     pids_limit: int | None = None
+    # path -> text, written into the container before its start command runs, on every start
+    # (the template's files merged with the node's own, already resolved by the caller).
+    files: Mapping[str, str] = field(default_factory=dict)
+    # Namespaced kernel settings set at create (net.* only; /proc/sys is read-only inside a node),
+    # e.g. {"net.ipv4.ip_forward": "1"} for routers and firewalls.
+    sysctls: Mapping[str, str] = field(default_factory=dict)
+    # Capabilities beyond NET_ADMIN/NET_RAW that the template asks for (e.g. SYS_ADMIN for FRR).
+    capabilities: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

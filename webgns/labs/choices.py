@@ -11,6 +11,16 @@ class NodeKind(models.TextChoices):
     OVS = lab_states.OVS, "Open vSwitch switch"
 
 
+class NodeRole(models.TextChoices):
+    # What a template's nodes are for: the editor's icon and palette group.
+    ROUTER = "router"
+    SWITCH = "switch"
+    HOST = "host"
+    SERVER = "server"
+    FIREWALL = "firewall"
+    CLOUD = "cloud"
+
+
 class NodeStatus(models.TextChoices):
     STOPPED = lab_states.STOPPED
     STARTING = lab_states.STARTING

@@ -18,7 +18,8 @@ from webgns.labs.validators import validate_name, validate_project_name
 
 FORMAT = "webgns-topology"
 VERSION = 1
-NODE_FIELDS = ("name", "x", "y", "adapters", "environment", "start_command", "startup", "openflow_controller")
+NODE_FIELDS = ("name", "x", "y", "adapters", "environment", "start_command", "startup", "openflow_controller",
+               "files", "sysctls", "cpus", "memory_mb")
 
 
 def export_project(project: Project) -> dict:
@@ -40,6 +41,11 @@ def export_project(project: Project) -> dict:
                 "start_command": n.start_command,
                 "startup": n.startup_lines,
                 "openflow_controller": n.openflow_controller,
+                # The node's own files only: the template's defaults come from the template there.
+                "files": n.files,
+                "sysctls": n.sysctls,
+                "cpus": n.cpus,
+                "memory_mb": n.memory_mb,
             }
             for n in nodes
         ],

@@ -6,7 +6,8 @@ written as it comes (binary or text frames); a text frame that is exactly a JSON
 `{"resize": [cols, rows]}` resizes the PTY instead. Terminal bytes reach the channel layer only on
 their way to watchers; a control socket never receives from it.
 
-`?cols=&rows=` sets the size at start. `?mode=control` (the default) is this interactive shell and
+`?cols=&rows=` sets the size at start; `?shell=<the template's console_shell>` (e.g. `vtysh` on FRR
+routers) runs that program instead of the shell. `?mode=control` (the default) is this interactive shell and
 needs the right to change the project: a shell can change anything in the lab. `?mode=watch` is a
 read-only view of the node's control sessions (`console_watch`); any other mode closes with 4400.
 Each control socket has its own shell; its output is also offered to the node's watchers
@@ -22,6 +23,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qs
 
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from webgns.live import close_codes
@@ -83,9 +85,17 @@ class NodeConsoleConsumer(AsyncWebsocketConsumer):
         node = await admit_to_running_node(self, need_change=True)
         if node is None:
             return
+        command = None
+        if query.get("shell"):
+            offered = await database_sync_to_async(lambda: node.template.console_shell)()
+            if query["shell"] != offered:
+                await self.close(code=close_codes.BAD_REQUEST,
+                                 reason=f"shell must be {offered!r}" if offered else "this node offers no other shell")
+                return
+            command = [offered]
         cols, rows = _dimension(query.get("cols")), _dimension(query.get("rows"))
         try:
-            self.session = await ExecSession.start(str(node.id), cols, rows)
+            self.session = await ExecSession.start(str(node.id), cols, rows, command)
         except NodeNotRunning:
             await self.close(code=close_codes.NOT_FOUND)
             return

@@ -80,18 +80,21 @@ class ExecSession:
         self._closed = False
 
     @classmethod
-    async def start(cls, node_id: str, cols: int | None = None, rows: int | None = None) -> ExecSession:
-        exec_id = await asyncio.to_thread(cls._create, node_id)
+    async def start(
+        cls, node_id: str, cols: int | None = None, rows: int | None = None, command: list[str] | None = None
+    ) -> ExecSession:
+        """`command` replaces the default shell (e.g. ["vtysh"], a template's console shell)."""
+        exec_id = await asyncio.to_thread(cls._create, node_id, command or SHELL_COMMAND)
         session = cls(exec_id, await _open_upgraded(exec_id))
         if cols and rows:
             await session.resize(cols, rows)
         return session
 
     @staticmethod
-    def _create(node_id: str) -> str:
+    def _create(node_id: str, command: list[str]) -> str:
         container = running_container(node_id)
         try:
-            return docker_api().exec_create(container, SHELL_COMMAND, stdin=True, tty=True, environment=SHELL_ENV)[
+            return docker_api().exec_create(container, command, stdin=True, tty=True, environment=SHELL_ENV)[
                 "Id"
             ]
         except NotFound as error:

@@ -99,3 +99,16 @@ def exec_in_node(node_id: str, command: str, timeout: float) -> dict:
         return {"refused": f"Docker on compute host {node.compute_host!r} is not answering ({error})"}
     return {"exit_code": result.exit_code, "output": result.output, "truncated": result.truncated,
             "timed_out": result.timed_out}
+
+
+@shared_task(name="webgns.tasks.read_node_files")
+def read_node_files(node_id: str, paths: list[str]) -> dict:
+    """Save running config: {"files": {path: text}, "errors": {path: why}} (or {"detail"} when it cannot run)."""
+    from webgns.compute.errors import EngineError
+
+    node = Node.objects.select_related("template").get(pk=node_id)
+    try:
+        found, errors = lab_engine().read_files(node_spec(node), paths)
+    except EngineError as error:
+        return {"detail": str(error)}
+    return {"files": found, "errors": errors}

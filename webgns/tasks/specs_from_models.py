@@ -23,11 +23,15 @@ def node_spec(node: Node) -> NodeSpec:
         ports=tuple(node.port_names),
         start_command=node.start_command,
         environment=dict(node.environment),
-        # A template that sets none gets the server's default; 0 (staff only) means no limit.
-        cpus=settings.WEBGNS_NODE_CPUS if template.cpus is None else (template.cpus or None),
-        memory_mb=settings.WEBGNS_NODE_MEMORY_MB if template.memory_mb is None else (template.memory_mb or None),
+        # The node's own, else its template's; neither set: the server's default; 0 (staff only): no limit.
+        cpus=settings.WEBGNS_NODE_CPUS if node.effective_cpus is None else (node.effective_cpus or None),
+        memory_mb=(settings.WEBGNS_NODE_MEMORY_MB if node.effective_memory_mb is None
+                   else (node.effective_memory_mb or None)),
         startup=tuple(node.startup_lines),
         openflow_controller=node.openflow_controller,
+        files=node.effective_files,
+        sysctls={**template.sysctls, **node.sysctls},
+        capabilities=tuple(template.capabilities),
     )
 
 
@@ -55,7 +59,14 @@ def link_spec_dict(link: Link) -> dict:
 
 
 def node_spec_from_dict(data: dict) -> NodeSpec:
-    return NodeSpec(**{**data, "ports": tuple(data["ports"]), "startup": tuple(data["startup"])})
+    return NodeSpec(**{
+        **data,
+        "files": dict(data.get("files") or {}),
+        "sysctls": dict(data.get("sysctls") or {}),
+        "ports": tuple(data["ports"]),
+        "startup": tuple(data["startup"]),
+        "capabilities": tuple(data.get("capabilities") or ()),
+    })
 
 
 def link_spec_from_dict(data: dict) -> LinkSpec:

@@ -19,6 +19,7 @@ from webgns.labs import impairment_fields, openflow_target
 from webgns.labs.choices import NodeKind, NodeStatus
 from webgns.labs.models import ComputeHost, Link, Node, Operation, Project, Template
 from webgns.labs.models.node import port_names
+from webgns.node_rules import capabilities_problem, files_problem, path_problem, sysctls_problem
 
 MAX_ADAPTERS = 64
 
@@ -73,6 +74,51 @@ def _is_staff(serializer: serializers.Serializer) -> bool:
     return bool(request is not None and request.user.is_staff)
 
 
+def _files(value: object) -> dict:
+    problem = files_problem(value)
+    if problem:
+        raise serializers.ValidationError(problem)
+    return dict(value)
+
+
+def _cpus(value: float | None, staff: bool = False) -> float | None:
+    if value == 0 and staff:
+        return value  # staff: no CPU limit
+    if value is not None and not 0.01 <= value <= 64:
+        raise serializers.ValidationError("Must be between 0.01 and 64 (0, no limit, only as staff).")
+    return value
+
+
+def _memory_mb(value: int | None, staff: bool = False) -> int | None:
+    if value == 0 and staff:
+        return value  # staff: no memory limit
+    if value is not None and not 6 <= value <= 1024 * 1024:
+        raise serializers.ValidationError(
+            "Must be at least 6 MB (Docker's minimum) and at most 1 TiB (0, no limit, only as staff)."
+        )
+    return value
+
+
+@extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}})
+class SysctlsField(serializers.JSONField):
+    """net.* kernel settings, e.g. {"net.ipv4.ip_forward": "1"}."""
+
+    def to_internal_value(self, data: object) -> dict:
+        value = super().to_internal_value(data)
+        problem = sysctls_problem(value)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return {k: str(v) for k, v in value.items()}
+
+
+@extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}})
+class FilesField(serializers.JSONField):
+    """path -> text; absolute paths, no '..', size limits from `webgns.node_rules`."""
+
+    def to_internal_value(self, data: object) -> dict:
+        return _files(super().to_internal_value(data))
+
+
 class TemplateSerializer(serializers.ModelSerializer):
     owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
     scope = serializers.ChoiceField(choices=["global", "private"], required=False,
@@ -81,8 +127,8 @@ class TemplateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Template
-        fields = ["id", "name", "kind", "image", "adapters", "start_command", "environment", "cpus",
-                  "memory_mb", "builtin", "owner", "scope"]
+        fields = ["id", "name", "kind", "role", "image", "adapters", "start_command", "environment", "cpus",
+                  "memory_mb", "files", "sysctls", "capabilities", "console_shell", "builtin", "owner", "scope"]
         read_only_fields = ["builtin"]
         extra_kwargs = {"name": {"trim_whitespace": False}, "image": {"trim_whitespace": False}}
         validators = []  # name uniqueness depends on the scope: validate()
@@ -91,6 +137,9 @@ class TemplateSerializer(serializers.ModelSerializer):
         data = super().to_representation(template)
         data["scope"] = "private" if template.owner_id else "global"
         return data
+
+    files = FilesField(required=False)
+    sysctls = SysctlsField(required=False)
 
     def validate_adapters(self, value: int) -> int:
         if not 1 <= value <= MAX_ADAPTERS:
@@ -120,19 +169,20 @@ class TemplateSerializer(serializers.ModelSerializer):
         return value
 
     def validate_cpus(self, value: float | None) -> float | None:
-        if value == 0 and _is_staff(self):
-            return value  # staff: no CPU limit
-        if value is not None and not 0.01 <= value <= 64:
-            raise serializers.ValidationError("Must be between 0.01 and 64 (0, no limit, only as staff).")
-        return value
+        return _cpus(value, _is_staff(self))
 
     def validate_memory_mb(self, value: int | None) -> int | None:
-        if value == 0 and _is_staff(self):
-            return value  # staff: no memory limit
-        if value is not None and not 6 <= value <= 1024 * 1024:
-            raise serializers.ValidationError(
-                "Must be at least 6 MB (Docker's minimum) and at most 1 TiB (0, no limit, only as staff)."
-            )
+        return _memory_mb(value, _is_staff(self))
+
+    def validate_capabilities(self, value: object) -> list:
+        problem = capabilities_problem(value)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return list(dict.fromkeys(value))
+
+    def validate_console_shell(self, value: str) -> str:
+        if value and (not value.replace("-", "").replace("_", "").replace("/", "").isalnum() or " " in value):
+            raise serializers.ValidationError("One program name or absolute path, e.g. vtysh.")
         return value
 
     def validate(self, attrs: dict) -> dict:
@@ -219,11 +269,17 @@ class NodeSerializer(serializers.ModelSerializer):
     adapters = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ADAPTERS)
     x = FiniteFloatField(required=False, min_value=-1e7, max_value=1e7)
     y = FiniteFloatField(required=False, min_value=-1e7, max_value=1e7)
+    files = FilesField(required=False)
+    sysctls = SysctlsField(required=False)
+    role = serializers.CharField(source="template.role", read_only=True)
+    effective_files = serializers.SerializerMethodField()
+    cpus = FiniteFloatField(required=False, allow_null=True)
 
     class Meta:
         model = Node
-        fields = ["id", "name", "template", "kind", "status", "error", "x", "y", "adapters", "ports",
-                  "environment", "start_command", "startup", "openflow_controller", "compute_host"]
+        fields = ["id", "name", "template", "kind", "role", "status", "error", "x", "y", "adapters", "ports",
+                  "environment", "start_command", "startup", "openflow_controller", "files", "effective_files",
+                  "sysctls", "cpus", "memory_mb", "compute_host"]
         read_only_fields = ["kind", "status", "error", "compute_host"]
         extra_kwargs = {"name": {"trim_whitespace": False}, "openflow_controller": {"trim_whitespace": False}}
         # Uniqueness per project is checked in validate_name, with a message that names the project.
@@ -274,6 +330,17 @@ class NodeSerializer(serializers.ModelSerializer):
             return openflow_target.validate(value)
         except openflow_target.InvalidTarget as error:
             raise serializers.ValidationError(str(error)) from error
+
+    def validate_cpus(self, value: float | None) -> float | None:
+        return _cpus(value, _is_staff(self))
+
+    def validate_memory_mb(self, value: int | None) -> int | None:
+        return _memory_mb(value, _is_staff(self))
+
+    @extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}})
+    def get_effective_files(self, node: Node) -> dict:
+        """What the node gets on its next start: the template's files overridden by the node's."""
+        return node.effective_files
 
     def validate(self, attrs: dict) -> dict:
         if self.instance is not None and "adapters" in attrs:
@@ -421,6 +488,18 @@ class ExecSerializer(serializers.Serializer):
         if "\0" in value:
             raise serializers.ValidationError("May not contain NUL.")
         return value
+
+
+class SaveConfigSerializer(serializers.Serializer):
+    paths = serializers.ListField(child=serializers.CharField(max_length=255, trim_whitespace=False),
+                                  min_length=1, max_length=64)
+
+    def validate_paths(self, value: list[str]) -> list[str]:
+        for path in value:
+            problem = path_problem(path)
+            if problem:
+                raise serializers.ValidationError(problem)
+        return list(dict.fromkeys(value))
 
 
 class UserSerializer(serializers.ModelSerializer):

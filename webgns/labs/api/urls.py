@@ -20,6 +20,8 @@ nested.register(r"projects/(?P<project_pk>[0-9a-f-]{36})/links", views.LinkViewS
 urlpatterns = [
     path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),
     path("compute/", views.ComputeView.as_view(), name="compute"),
+    path("examples/", views.ExampleListView.as_view(), name="examples"),
+    path("examples/<str:name>/instantiate/", views.ExampleInstantiateView.as_view(), name="example-instantiate"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
     *nested.urls,

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webgns.contract import impairment_ranges
-from webgns.labs import access, dispatch, limits, topology
+from webgns.labs import access, dispatch, examples, limits, topology
 from webgns.labs.api import serializers as s
 from webgns.labs.choices import NodeKind, NodeStatus
 from webgns.labs.events import publish
@@ -25,6 +25,7 @@ from webgns.labs.exec_slots import MARGIN_SECONDS as EXEC_MARGIN_SECONDS
 from webgns.labs.exec_slots import TooManyExecs, exec_slot
 from webgns.labs.models import ComputeHost, Link, Node, Operation, Project, Template, UserLimits
 from webgns.labs.validators import project_name_from
+from webgns.node_rules import files_problem
 from webgns.tasks import host_tasks
 
 
@@ -207,6 +208,36 @@ class NodeViewSet(ProjectScoped, viewsets.ModelViewSet):
             return _conflict(f"Node {node.name}: {outcome['refused']}")
         return Response(outcome)
 
+    @extend_schema(request=s.SaveConfigSerializer, responses={200: s.NodeSerializer})
+    @action(detail=True, methods=["post"], url_path="save-config")
+    def save_config(self, request, project_pk=None, pk=None) -> Response:
+        """Read files back from the running node into its `files` (all of them, or none)."""
+        node = self.get_object()
+        body = s.SaveConfigSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if node.status != NodeStatus.STARTED:
+            raise ValidationError({"node": [f"Node {node.name} is {node.status}; start it first."]})
+        paths = body.validated_data["paths"]
+        result = host_tasks.read_node_files.apply_async(args=[str(node.id), paths])
+        try:
+            read = result.get(timeout=60)
+        except CeleryTimeout:
+            return Response({"detail": "No worker answered in time."}, status=status.HTTP_504_GATEWAY_TIMEOUT)
+        if "detail" in read:
+            raise ValidationError({"node": [read["detail"]]})
+        if read["errors"]:
+            raise ValidationError({"paths": [f"{path}: {why}" for path, why in read["errors"].items()]})
+        with transaction.atomic():
+            node = Node.objects.select_for_update().select_related("project", "template").get(pk=node.pk)
+            files = {**node.files, **read["files"]}
+            problem = files_problem(files)
+            if problem:
+                raise ValidationError({"paths": [problem]})
+            node.files = files
+            node.save(update_fields=["files"])
+            self._publish("node.updated", node)
+        return Response(s.NodeSerializer(node, context=self.get_serializer_context()).data)
+
 
 def _conflict(message: str) -> Response:
     """The node's state (not the request) stops the command: 409 naming the node."""
@@ -292,6 +323,24 @@ def _limits_of(user) -> dict:
         "usage": {"running_nodes": limits.running_outside_courses(user),
                   "projects": limits.projects_outside_courses(user).count()},
     }
+
+
+class ExampleListView(APIView):
+    @extend_schema(responses={200: dict})
+    def get(self, request) -> Response:
+        return Response(examples.summaries())
+
+
+class ExampleInstantiateView(APIView):
+    @extend_schema(request=None, responses={201: s.ProjectSerializer})
+    def post(self, request, name: str) -> Response:
+        """A new project of the caller's, imported from the example (`?name=` names it)."""
+        document = examples.load(name)
+        if document is None:
+            return Response({"detail": f"No example named {name!r}."}, status=status.HTTP_404_NOT_FOUND)
+        limits.check_new_project(request.user)
+        project = topology.import_project(document, request.user, name=request.query_params.get("name"))
+        return Response(s.ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 
 
 class ComputeView(APIView):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from webgns.labs.choices import NodeKind, NodeStatus
 from webgns.labs.validators import validate_name
+from webgns.node_rules import merged
 
 
 def port_names(adapters: int) -> list[str]:
@@ -30,6 +31,13 @@ class Node(models.Model):
     start_command = models.CharField(max_length=1024, blank=True)
     startup = models.TextField(blank=True)
     openflow_controller = models.CharField(max_length=255, blank=True)
+    # path -> text written into the node before it starts; overrides the template's files per path.
+    files = models.JSONField(default=dict, blank=True)
+    # net.* kernel settings; override the template's per key.
+    sysctls = models.JSONField(default=dict, blank=True)
+    # None: the template's limit.
+    cpus = models.FloatField(null=True, blank=True)
+    memory_mb = models.PositiveIntegerField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=NodeStatus.choices, default=NodeStatus.STOPPED)
     error = models.TextField(blank=True)
     compute_host = models.CharField(max_length=64, default="local")
@@ -46,6 +54,18 @@ class Node(models.Model):
     @property
     def port_names(self) -> list[str]:
         return port_names(self.adapters)
+
+    @property
+    def effective_files(self) -> dict[str, str]:
+        return merged(self.template.files, self.files)
+
+    @property
+    def effective_cpus(self) -> float | None:
+        return self.cpus if self.cpus is not None else self.template.cpus
+
+    @property
+    def effective_memory_mb(self) -> int | None:
+        return self.memory_mb if self.memory_mb is not None else self.template.memory_mb
 
     @property
     def startup_lines(self) -> list[str]:

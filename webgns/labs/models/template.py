@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from webgns.labs.choices import NodeKind
+from webgns.labs.choices import NodeKind, NodeRole
 from webgns.labs.validators import validate_name
 
 
@@ -28,6 +28,15 @@ class Template(models.Model):
     cpus = models.FloatField(null=True, blank=True)
     memory_mb = models.PositiveIntegerField(null=True, blank=True)
     builtin = models.BooleanField(default=False)
+    role = models.CharField(max_length=16, choices=NodeRole.choices, default=NodeRole.HOST)
+    # path -> text: every node's default files (a node's own `files` override these per path).
+    files = models.JSONField(default=dict, blank=True)
+    # A console shell offered besides bash/sh, e.g. "vtysh" for FRR routers (`?shell=` on the console).
+    # Namespaced kernel settings (net.* only) set when a node's container is created.
+    sysctls = models.JSONField(default=dict, blank=True)
+    # Capabilities beyond NET_ADMIN/NET_RAW (from `webgns.node_rules.EXTRA_CAPABILITIES`).
+    capabilities = models.JSONField(default=list, blank=True)
+    console_shell = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -1,23 +1,55 @@
-"""Create or refresh the built-in templates (idempotent: `make run` calls it every time)."""
+"""Create or refresh the built-in templates (idempotent: `make run` calls it every time).
+
+Every built-in template has CPU and memory limits (a node never runs unlimited unless staff make
+a template so). The FRR template's default files are the image recipe's own (`images/frr/`), so
+the image and the template cannot drift apart.
+"""
+
+from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from webgns.labs.choices import NodeKind
+from webgns.labs.choices import NodeKind, NodeRole
 from webgns.labs.models import Template
 
 BUSYBOX_IMAGE = "webgns/busybox:latest"
-BUILTIN = [
-    {"name": "busybox", "kind": NodeKind.DOCKER, "image": BUSYBOX_IMAGE, "adapters": 4},
-    {"name": "bridge", "kind": NodeKind.BRIDGE, "image": BUSYBOX_IMAGE, "adapters": 8},
-    {"name": "ovs", "kind": NodeKind.OVS, "image": "", "adapters": 8},
-]
+HOST_IMAGE = "webgns/host:latest"
+FRR_IMAGE = "webgns/frr:latest"
+# A router forwards (IPv4 and IPv6); nodes cannot write /proc/sys themselves (it is read-only).
+ROUTER_SYSCTLS = {"net.ipv4.ip_forward": "1", "net.ipv6.conf.all.forwarding": "1"}
+FRR_RECIPE = Path(__file__).resolve().parents[4] / "images" / "frr"
+
+
+def frr_files() -> dict[str, str]:
+    return {
+        "/etc/frr/daemons": (FRR_RECIPE / "daemons").read_text(),
+        "/etc/frr/frr.conf": (FRR_RECIPE / "frr.conf").read_text(),
+    }
+
+
+def builtin_templates() -> list[dict]:
+    return [
+        {"name": "busybox", "kind": NodeKind.DOCKER, "role": NodeRole.HOST, "image": BUSYBOX_IMAGE,
+         "adapters": 4, "cpus": 0.5, "memory_mb": 64},
+        {"name": "host", "kind": NodeKind.DOCKER, "role": NodeRole.HOST, "image": HOST_IMAGE,
+         "adapters": 4, "cpus": 1.0, "memory_mb": 256},
+        {"name": "frr", "kind": NodeKind.DOCKER, "role": NodeRole.ROUTER, "image": FRR_IMAGE,
+         "adapters": 8, "cpus": 1.0, "memory_mb": 512, "files": frr_files(), "console_shell": "vtysh",
+         "sysctls": ROUTER_SYSCTLS, "capabilities": ["SYS_ADMIN"]},
+        {"name": "bridge", "kind": NodeKind.BRIDGE, "role": NodeRole.SWITCH, "image": BUSYBOX_IMAGE,
+         "adapters": 8, "cpus": 0.5, "memory_mb": 64},
+        # Not a container: an OVS bridge on the host, whose CPU and memory are ovs-vswitchd's.
+        {"name": "ovs", "kind": NodeKind.OVS, "role": NodeRole.SWITCH, "image": "", "adapters": 8,
+         "cpus": None, "memory_mb": None},
+    ]
 
 
 class Command(BaseCommand):
     help = "Create or refresh the built-in templates."
 
     def handle(self, *args, **options) -> None:
-        for fields in BUILTIN:
+        templates = builtin_templates()
+        for fields in templates:
             name = fields["name"]
             Template.objects.update_or_create(name=name, owner=None, defaults={**fields, "builtin": True})
-        self.stdout.write(f"built-in templates: {', '.join(t['name'] for t in BUILTIN)}")
+        self.stdout.write(f"built-in templates: {', '.join(t['name'] for t in templates)}")

@@ -1,0 +1,85 @@
+"""The OSPF triangle example through the API and a real worker: FRR daemons, real adjacencies, real packets.
+
+Three webgns/frr routers (r1, r2, r3) in a triangle with hello/dead 1/4 s and a webgns/host behind
+r1 (h1, 10.1.1.10) and r3 (h3, 10.3.3.10). Deleting the r1–r3 link on the running lab must move
+the path through r2 and bring the ping back.
+"""
+
+import json
+import time
+
+import pytest
+
+from tests.conftest import wait_for
+from tests.integration.conftest import pings, run, start, wait_operation, wait_status
+
+pytestmark = pytest.mark.integration
+
+NEIGHBOURS = {"r1": 2, "r2": 2, "r3": 2}
+
+
+def _needs_images(docker_client) -> None:
+    for image in ("webgns/frr:latest", "webgns/host:latest"):
+        if not docker_client.images.list(name=image):
+            pytest.skip(f"image {image} is missing: scripts/build-images.sh builds it (tried docker image ls)")
+
+
+def full_neighbours(api, project: dict, router: dict) -> int:
+    result = run(api, project, router, "vtysh -c 'show ip ospf neighbor json'")
+    if result["exit_code"] != 0:
+        return 0
+    try:
+        neighbours = json.loads(result["output"]).get("neighbors", {})
+    except ValueError:
+        return 0
+    return sum(1 for entries in neighbours.values() for n in entries if n.get("state", "").startswith("Full"))
+
+
+def all_full(api, project: dict, routers: dict) -> bool:
+    return all(full_neighbours(api, project, routers[name]) == count for name, count in NEIGHBOURS.items())
+
+
+def hops(api, project: dict, node: dict, address: str) -> list[str]:
+    result = run(api, project, node, f"traceroute -n -q 1 -w 1 -m 6 {address}", timeout=30)
+    assert result["exit_code"] == 0, result
+    return [line.split()[1] for line in result["output"].splitlines()[1:] if line.split()[1:2]]
+
+
+def test_ospf_triangle_converges_routes_and_reroutes(api, lab_project, templates, docker_client):
+    _needs_images(docker_client)
+    response = api.post("/api/examples/ospf-triangle/instantiate/?name=ospf")
+    assert response.status_code == 201, response.content
+    project = response.json()
+    lab_project.adopt(project["id"])
+    nodes = {n["name"]: n for n in api.get(f"/api/projects/{project['id']}/nodes/").json()}
+    assert nodes["r1"]["role"] == "router" and nodes["h1"]["role"] == "host"
+    assert "router ospf" in nodes["r1"]["effective_files"]["/etc/frr/frr.conf"]
+    assert "ospfd=yes" in nodes["r1"]["effective_files"]["/etc/frr/daemons"]
+    routers = {name: nodes[name] for name in NEIGHBOURS}
+
+    started = time.monotonic()
+    op = wait_operation(api, start(api, project), timeout=180)
+    assert op["status"] == "done", op
+    wait_status(api, project, list(nodes.values()), "started")
+    try:
+        wait_for(lambda: all_full(api, project, routers), 60, interval=0.5, what="every OSPF adjacency to be Full")
+    except AssertionError:
+        for command in ("ps ax", "ip -br addr", "vtysh -c 'show ip ospf neighbor'", "vtysh -c 'show running-config'",
+                        "cat /etc/frr/frr.conf; ls -l /etc/frr"):
+            print(command, run(api, project, routers["r1"], command)["output"])
+        raise
+    print(f"\nOSPF triangle: Start to all adjacencies Full in {time.monotonic() - started:.1f} s")
+
+    wait_for(lambda: pings(api, project, nodes["h1"], "10.3.3.10"), 30, what="h1 to reach h3 across the routers")
+    assert hops(api, project, nodes["h1"], "10.3.3.10") == ["10.1.1.1", "10.0.13.3", "10.3.3.10"]
+
+    links = api.get(f"/api/projects/{project['id']}/links/").json()
+    by_ends = {frozenset((ln["a"]["node"], ln["b"]["node"])): ln for ln in links}
+    r1_r3 = by_ends[frozenset((nodes["r1"]["id"], nodes["r3"]["id"]))]
+    assert api.delete(f"/api/projects/{project['id']}/links/{r1_r3['id']}/").status_code == 204
+    cut = time.monotonic()
+    wait_for(lambda: pings(api, project, nodes["h1"], "10.3.3.10"), 30, interval=0.2,
+             what="the ping to recover through r2")
+    print(f"OSPF triangle: ping back {time.monotonic() - cut:.1f} s after the r1-r3 link was deleted")
+    assert hops(api, project, nodes["h1"], "10.3.3.10") == ["10.1.1.1", "10.0.12.2", "10.0.23.3", "10.3.3.10"]
+    assert full_neighbours(api, project, routers["r1"]) == 1

@@ -1,0 +1,99 @@
+"""Rules for what a node is given — files (path → text), kernel settings, extra capabilities —
+read by both the API and the engine.
+
+Division of labour: the API (`webgns.labs`) refuses a bad file map with the field named; the
+engine (`webgns.compute.node_files`) writes what passed into containers. Neither imports the
+other, so the limits and the path rule live here, in plain Python.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+MAX_FILE_BYTES = 256 * 1024  # one file
+MAX_TOTAL_BYTES = 1024 * 1024  # all of a node's (or template's) files together
+MAX_FILES = 64
+MAX_PATH_LENGTH = 255
+# Docker bind-mounts these into every container and rewrites them; a lab cannot own them.
+DOCKER_MANAGED = ("/etc/hostname", "/etc/hosts", "/etc/resolv.conf")
+
+
+def path_problem(path: object) -> str | None:
+    """Why `path` cannot name a node file, or None when it can."""
+    if not isinstance(path, str) or not path:
+        return "A file path must be a non-empty string."
+    if len(path) > MAX_PATH_LENGTH:
+        return f"A file path is at most {MAX_PATH_LENGTH} characters."
+    if not path.startswith("/"):
+        return f"{path!r} is not absolute (start it with /)."
+    if "\0" in path or "\n" in path:
+        return f"{path!r} contains a NUL or newline."
+    parts = path.split("/")
+    if ".." in parts or "." in parts or "" in parts[1:]:
+        return f"{path!r} must be a normal path: no '..', '.', '//' or trailing '/'."
+    if posixpath.normpath(path) == "/":
+        return "The root directory is not a file."
+    if path in DOCKER_MANAGED:
+        return f"{path} is managed by Docker (hostname = node name); it cannot be a lab file."
+    return None
+
+
+def files_problem(files: object) -> str | None:
+    """Why `files` cannot be a node's file map, or None when it can."""
+    if not isinstance(files, dict):
+        return "Must be an object of absolute paths to text."
+    if len(files) > MAX_FILES:
+        return f"At most {MAX_FILES} files."
+    total = 0
+    for path, text in files.items():
+        problem = path_problem(path)
+        if problem:
+            return problem
+        if not isinstance(text, str):
+            return f"The content of {path} must be text."
+        size = len(text.encode("utf-8"))
+        if size > MAX_FILE_BYTES:
+            return f"{path} is {size} bytes; a file is at most {MAX_FILE_BYTES // 1024} KiB."
+        total += size
+    if total > MAX_TOTAL_BYTES:
+        return f"The files total {total} bytes; at most {MAX_TOTAL_BYTES // 1024} KiB together."
+    return None
+
+
+def merged(template_files: dict[str, str] | None, node_files: dict[str, str] | None) -> dict[str, str]:
+    """A node's files override its template's per path; a path the node does not name keeps the default."""
+    return {**(template_files or {}), **(node_files or {})}
+
+
+MAX_SYSCTLS = 32
+
+
+def sysctls_problem(sysctls: object) -> str | None:
+    """Why `sysctls` cannot be a node's kernel settings: only a node's own network namespace's
+    (`net.*`) may be set; Docker refuses the rest without host namespaces."""
+    if not isinstance(sysctls, dict):
+        return "Must be an object of net.* names to values."
+    if len(sysctls) > MAX_SYSCTLS:
+        return f"At most {MAX_SYSCTLS} settings."
+    for name, value in sysctls.items():
+        if not isinstance(name, str) or not name.startswith("net.") or len(name) > 128 or not all(
+            ch.isalnum() or ch in "._-/" for ch in name
+        ):
+            return f"{name!r}: only net.* settings (a node's own network namespace) may be set."
+        if not isinstance(value, str | int) or isinstance(value, bool) or len(str(value)) > 64 or "\n" in str(value):
+            return f"{name}: the value must be a short string or number."
+    return None
+
+
+# Capabilities a template may ask for beyond NET_ADMIN/NET_RAW (never "privileged"). SYS_ADMIN:
+# FRR's zebra refuses to start without it (it wants it for network-namespace VRFs).
+EXTRA_CAPABILITIES = ("SYS_ADMIN", "NET_BIND_SERVICE", "SYS_PTRACE", "IPC_LOCK", "SYS_NICE", "NET_BROADCAST")
+
+
+def capabilities_problem(capabilities: object) -> str | None:
+    if not isinstance(capabilities, list) or not all(isinstance(c, str) for c in capabilities):
+        return "Must be a list of capability names."
+    unknown = [c for c in capabilities if c not in EXTRA_CAPABILITIES]
+    if unknown:
+        return f"{', '.join(unknown)}: not allowed; choose from {', '.join(EXTRA_CAPABILITIES)}."
+    return None
