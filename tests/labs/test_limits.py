@@ -156,10 +156,16 @@ def test_template_without_limits_gets_the_default_memory_and_cpu(api, staff_api,
     from webgns.tasks.specs_from_models import node_spec
 
     settings.WEBGNS_NODE_MEMORY_MB, settings.WEBGNS_NODE_CPUS = 128, 0.5
+    bare = staff_api.post("/api/templates/", {"name": "bare", "image": "webgns/busybox"}, format="json")
+    assert bare.status_code == 201, bare.content
+    assert (bare.json()["memory_mb"], bare.json()["cpus"]) == (None, None)  # sets none: the defaults apply
     project = create_project(api)
-    node = Node.objects.get(pk=create_node(api, project, templates["busybox"], "pc1")["id"])
+    node = Node.objects.get(pk=create_node(api, project, type("T", (), {"id": bare.json()["id"]}), "pc1")["id"])
     spec = node_spec(node)
     assert (spec.memory_mb, spec.cpus) == (128, 0.5)
+    # Every built-in template that runs a container has limits of its own (an OVS switch is a host bridge).
+    for name, template in templates.items():
+        assert template.kind == "ovs" or (template.memory_mb and template.cpus), name
     # Unlimited only when staff say so (0 on a template); others cannot.
     assert api.post("/api/templates/", {"name": "free", "image": "webgns/busybox", "memory_mb": 0},
                     format="json").status_code == 400
