@@ -27,6 +27,10 @@ import { NodePanel } from "./editor/node-panel.js";
 import { Notices } from "./editor/notices.js";
 import { Palette } from "./editor/palette.js";
 import { askPorts } from "./editor/port-prompt.js";
+import { confirmDeletion } from "./editor/confirm-delete.js";
+import { commands } from "./editor/lab-commands.js";
+import { deletionPlan } from "./editor/selection.js";
+import { UndoStack } from "./editor/undo-stack.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -37,13 +41,14 @@ class Editor {
     this.store = new LabStore();
     this.notices = new Notices($("notices"));
     this.actions = new LabActions(this.api, this.projectId, this.store, (m) => this.notices.error(m));
+    this.history = new UndoStack({ onChange: () => this.showHistory() });
     this.hosts = [];
     this.inspected = null; // {kind, id, view}
     this.canvas = new LabCanvas(
       $("canvas"),
       this.store,
       {
-        moved: (moves) => this.actions.moveNodes(moves),
+        moved: (moves) => this.moveNodes(moves),
         linkDrawn: (a, b) => this.linkNodes(a, b),
         dropTemplate: (templateId, position) => this.addNode(this.palette.template(templateId), position),
         select: (target) => this.inspect(target),
@@ -169,10 +174,10 @@ class Editor {
         container,
         this.store,
         {
-          rename: (id, name) => this.actions.renameNode(id, name),
+          rename: (id, name) => this.renameNode(id, name),
           action: (id, action) => this.actions.nodeAction(id, action),
           open: (id) => this.openConsole(id),
-          remove: (id) => this.actions.deleteNode(id),
+          remove: (id) => this.deleteElements({ nodes: [id], links: [] }),
         },
         target.id,
       );
@@ -183,7 +188,7 @@ class Editor {
       view = new LinkForm(
         container,
         this.store,
-        { submit: (id, body) => this.actions.setImpairment(id, body), remove: (id) => this.actions.deleteLink(id) },
+        { submit: (id, body) => this.setImpairment(id, body), remove: (id) => this.deleteElements({ nodes: [], links: [id] }) },
         target.id,
         disabledReasons(hosts),
       );
@@ -199,6 +204,7 @@ class Editor {
     const name = nextNodeName(template.name, taken);
     try {
       const node = await this.actions.createNode(template, name, at);
+      this.history.record(commands.created(this.actions, { nodes: [node] }, `add ${node.name}`));
       this.canvas.select(node.id);
       this.inspect({ kind: "node", id: node.id });
     } catch (error) {
@@ -222,6 +228,7 @@ class Editor {
         if (!choice) return;
       }
       const link = await this.actions.createLink(linkRequest(a, b, links, choice));
+      this.history.record(commands.created(this.actions, { links: [link] }, `link ${a.name} and ${b.name}`));
       this.canvas.select(link.id);
       this.inspect({ kind: "link", id: link.id });
     } catch (error) {
@@ -262,7 +269,7 @@ class Editor {
               this.inspected.view.focusName();
             },
           },
-          { label: "Delete", action: () => this.actions.deleteNode(node.id) },
+          { label: "Delete", action: () => this.deleteElements({ nodes: [node.id], links: [] }) },
         ],
         target.clientX,
         target.clientY,
@@ -277,7 +284,7 @@ class Editor {
               this.inspect({ kind: "link", id: target.id });
             },
           },
-          { label: "Delete", action: () => this.actions.deleteLink(target.id) },
+          { label: "Delete", action: () => this.deleteElements({ nodes: [], links: [target.id] }) },
         ],
         target.clientX,
         target.clientY,
@@ -286,10 +293,84 @@ class Editor {
   }
 
   deleteSelection() {
-    const selected = this.canvas.selected();
-    if (!selected.length) return;
-    this.actions.deleteMany({ nodes: selected.nodes().map((n) => n.id()), links: selected.edges().map((e) => e.id()) });
+    const selection = this.canvas.selection();
+    if (!selection.nodes.length && !selection.links.length && !selection.annotations.length) return;
+    return this.deleteElements(selection);
+  }
+
+  /**
+   * Deletes nodes, links and annotations; asks first when more than one element goes or a node is running.
+   * What goes is copied beforehand so that undo can rebuild it.
+   */
+  async deleteElements(selection) {
+    const plan = deletionPlan({ annotations: [], ...selection }, this.store);
+    if (!plan.count) return;
+    if (plan.ask && !(await confirmDeletion(plan))) return;
+    const elements = {
+      nodes: plan.nodes.map((n) => ({ ...n })),
+      links: plan.links.map((l) => ({ ...l })),
+      annotations: plan.annotations.map((a) => ({ ...a })),
+    };
+    const label = plan.count === 1 ? `delete ${plan.lines[0]}` : `delete ${plan.count} elements`;
     this.inspect(null);
+    try {
+      await this.history.perform(commands.deleted(this.actions, elements, label));
+    } catch (error) {
+      this.notices.error(`could not ${label}: ${error.message}`);
+    }
+  }
+
+  async moveNodes(moves) {
+    const recorded = moves
+      .filter((m) => this.store.nodes.has(m.id))
+      .map((m) => {
+        const node = this.store.nodes.get(m.id);
+        return { id: m.id, from: { x: node.x, y: node.y }, to: { x: m.x, y: m.y } };
+      });
+    await this.actions.moveNodes(moves);
+    if (recorded.length) this.history.record(commands.moved(this.actions, recorded));
+  }
+
+  async renameNode(id, name) {
+    const before = this.store.nodes.get(id)?.name;
+    await this.actions.renameNode(id, name);
+    if (before && before !== name) this.history.record(commands.renamed(this.actions, id, before, name));
+  }
+
+  async setImpairment(id, body) {
+    const before = structuredClone(this.store.links.get(id)?.impairment || {});
+    const link = await this.actions.setImpairment(id, body);
+    const after = structuredClone(link?.impairment || body.impairment || {});
+    this.history.record(commands.impaired(this.actions, id, before, after));
+    return link;
+  }
+
+  async undo() {
+    try {
+      const command = await this.history.undo();
+      if (command) this.notices.info(`undone: ${command.label}`);
+    } catch (error) {
+      this.notices.error(`could not undo ${this.history.undoLabel}: ${error.message}`);
+    }
+  }
+
+  async redo() {
+    try {
+      const command = await this.history.redo();
+      if (command) this.notices.info(`redone: ${command.label}`);
+    } catch (error) {
+      this.notices.error(`could not redo ${this.history.redoLabel}: ${error.message}`);
+    }
+  }
+
+  showHistory() {
+    const undo = $("btn-undo");
+    const redo = $("btn-redo");
+    if (!undo || !redo) return;
+    undo.disabled = !this.history.canUndo;
+    redo.disabled = !this.history.canRedo;
+    undo.title = this.history.canUndo ? `Undo ${this.history.undoLabel} (Ctrl-Z)` : "Nothing to undo";
+    redo.title = this.history.canRedo ? `Redo ${this.history.redoLabel} (Ctrl-Shift-Z)` : "Nothing to redo";
   }
 
   setLinkMode(on) {
@@ -305,6 +386,9 @@ class Editor {
     $("btn-link-mode").addEventListener("click", () => this.setLinkMode(!this.canvas.linkMode));
     $("btn-delete").addEventListener("click", () => this.deleteSelection());
     $("btn-fit").addEventListener("click", () => this.canvas.fit());
+    $("btn-undo").addEventListener("click", () => this.undo());
+    $("btn-redo").addEventListener("click", () => this.redo());
+    this.showHistory();
     const exportLink = $("btn-export");
     exportLink.href = this.actions.exportUrl();
   }
@@ -313,6 +397,19 @@ class Editor {
     document.addEventListener("keydown", (event) => {
       const typing = event.target.closest("input, textarea, select, .xterm, dialog");
       if (typing) return;
+      const mod = event.ctrlKey || event.metaKey;
+      if (mod && (event.key === "z" || event.key === "Z")) {
+        event.preventDefault();
+        if (event.shiftKey) this.redo();
+        else this.undo();
+        return;
+      }
+      if (mod && (event.key === "y" || event.key === "Y")) {
+        event.preventDefault();
+        this.redo();
+        return;
+      }
+      if (mod) return;
       if (event.key === "Delete" || event.key === "Backspace") {
         event.preventDefault();
         this.deleteSelection();

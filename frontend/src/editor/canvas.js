@@ -36,7 +36,8 @@ export class LabCanvas {
       minZoom: 0.05,
       maxZoom: 4,
       boxSelectionEnabled: true,
-      selectionType: "additive",
+      // A click replaces the selection, shift/ctrl-click toggles one element, shift+drag adds a box (selection.js).
+      selectionType: "single",
       // While panning/zooming, draw a cached bitmap of the viewport instead of every element.
       textureOnViewport: true,
       motionBlur: false,
@@ -275,6 +276,16 @@ export class LabCanvas {
 
   selected() {
     return this.cy.$(":selected").filter((el) => !el.data("temporary"));
+  }
+
+  /** The selected ids by kind: {nodes, links, annotations}. */
+  selection() {
+    const selected = this.selected();
+    return {
+      nodes: selected.nodes().filter((n) => !n.hasClass("annotation")).map((n) => n.id()),
+      links: selected.edges().map((e) => e.id()),
+      annotations: selected.nodes(".annotation").map((n) => n.id()),
+    };
   }
 
   select(id) {

@@ -33,6 +33,63 @@ export class LabActions {
     return node;
   }
 
+  /** Creates a node from a full body (undo, paste); throws on refusal. */
+  async createNodeFrom(body) {
+    const node = await this.api.post(`${this.base}/nodes/`, body);
+    this.store.upsertNode(node);
+    return node;
+  }
+
+  /** Moves nodes and throws the first refusal (undo/redo need to know). */
+  async moveNodesStrict(moves) {
+    await Promise.all(
+      moves.map(async ({ id, x, y }) => {
+        await this.api.patch(`${this.base}/nodes/${id}/`, { x, y });
+        if (this.store.nodes.has(id)) this.store.upsertNode({ id, x, y });
+      }),
+    );
+  }
+
+  /** Deletes a node and throws on refusal; one already gone counts as deleted. */
+  async removeNode(id) {
+    try {
+      await this.api.delete(`${this.base}/nodes/${id}/`);
+    } catch (error) {
+      if (error.status !== 404) throw error;
+    }
+    this.store.removeNode(id);
+  }
+
+  async removeLink(id) {
+    try {
+      await this.api.delete(`${this.base}/links/${id}/`);
+    } catch (error) {
+      if (error.status !== 404) throw error;
+    }
+    this.store.removeLink(id);
+  }
+
+  async createAnnotation(body) {
+    const annotation = await this.api.post(`${this.base}/annotations/`, body);
+    this.store.upsertAnnotation(annotation);
+    return annotation;
+  }
+
+  async updateAnnotation(id, body) {
+    const annotation = await this.api.patch(`${this.base}/annotations/${id}/`, body);
+    this.store.upsertAnnotation(annotation);
+    return annotation;
+  }
+
+  async removeAnnotation(id) {
+    try {
+      await this.api.delete(`${this.base}/annotations/${id}/`);
+    } catch (error) {
+      if (error.status !== 404) throw error;
+    }
+    this.store.removeAnnotation(id);
+  }
+
   async moveNodes(moves) {
     await Promise.all(
       moves.map(async ({ id, x, y }) => {
