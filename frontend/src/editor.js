@@ -27,6 +27,7 @@ import { NodePanel } from "./editor/node-panel.js";
 import { Notices } from "./editor/notices.js";
 import { Palette } from "./editor/palette.js";
 import { askPorts } from "./editor/port-prompt.js";
+import { copyOf, isEmpty, pastePlan } from "./editor/clipboard.js";
 import { confirmDeletion } from "./editor/confirm-delete.js";
 import { commands } from "./editor/lab-commands.js";
 import { deletionPlan } from "./editor/selection.js";
@@ -269,6 +270,13 @@ class Editor {
               this.inspected.view.focusName();
             },
           },
+          {
+            label: "Duplicate",
+            action: () => {
+              if (!this.canvas.selection().nodes.includes(node.id)) this.canvas.select(node.id);
+              this.duplicate();
+            },
+          },
           { label: "Delete", action: () => this.deleteElements({ nodes: [node.id], links: [] }) },
         ],
         target.clientX,
@@ -345,6 +353,56 @@ class Editor {
     return link;
   }
 
+  /** Keeps a copy of the selection for paste (in this page; the system clipboard is left alone). */
+  copySelection() {
+    const copy = copyOf(this.canvas.selection(), this.store);
+    if (isEmpty(copy)) return false;
+    this.clipboard = copy;
+    this.pastes = 0;
+    this.notices.info(`copied ${copy.nodes.length} node(s), ${copy.links.length} link(s)`);
+    return true;
+  }
+
+  /**
+   * Creates the copied nodes (unique names, shifted), the links between them and the copied annotations, then
+   * selects what was made. One undo removes the whole paste.
+   */
+  async paste() {
+    if (isEmpty(this.clipboard)) return;
+    this.pastes = (this.pastes || 0) + 1;
+    const shift = 40 * this.pastes;
+    const plan = pastePlan(this.clipboard, [...this.store.nodes.values()].map((n) => n.name), { x: shift, y: shift });
+    const made = { nodes: [], links: [], annotations: [] };
+    const newId = new Map();
+    try {
+      for (const { from, body } of plan.nodes) {
+        const node = await this.actions.createNodeFrom(body);
+        newId.set(from, node.id);
+        made.nodes.push(node);
+      }
+      for (const { body } of plan.links) {
+        body.a.node = newId.get(body.a.node);
+        body.b.node = newId.get(body.b.node);
+        made.links.push(await this.actions.createLink(body));
+      }
+      for (const { body } of plan.annotations) made.annotations.push(await this.actions.createAnnotation(body));
+    } catch (error) {
+      this.notices.error(`paste stopped: ${error.message}`);
+    }
+    if (!made.nodes.length && !made.annotations.length) return;
+    this.history.record(commands.created(this.actions, made, `paste ${made.nodes.length + made.annotations.length} element(s)`));
+    this.canvas.selectOnly([...made.nodes, ...made.links, ...made.annotations].map((e) => e.id));
+  }
+
+  async duplicate() {
+    const keep = this.clipboard;
+    const keepPastes = this.pastes;
+    if (!this.copySelection()) return;
+    await this.paste();
+    this.clipboard = keep ?? this.clipboard;
+    this.pastes = keep ? keepPastes : this.pastes;
+  }
+
   async undo() {
     try {
       const command = await this.history.undo();
@@ -407,6 +465,20 @@ class Editor {
       if (mod && (event.key === "y" || event.key === "Y")) {
         event.preventDefault();
         this.redo();
+        return;
+      }
+      if (mod && (event.key === "c" || event.key === "C")) {
+        if (this.copySelection()) event.preventDefault();
+        return;
+      }
+      if (mod && (event.key === "v" || event.key === "V")) {
+        event.preventDefault();
+        this.paste();
+        return;
+      }
+      if (mod && (event.key === "d" || event.key === "D")) {
+        event.preventDefault();
+        this.duplicate();
         return;
       }
       if (mod) return;

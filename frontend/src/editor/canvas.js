@@ -288,6 +288,14 @@ export class LabCanvas {
     };
   }
 
+  /** Selects exactly these ids (what a paste made). */
+  selectOnly(ids) {
+    this.cy.batch(() => {
+      this.cy.$(":selected").unselect();
+      for (const id of ids) this.cy.getElementById(id).select();
+    });
+  }
+
   select(id) {
     this.cy.$(":selected").unselect();
     const el = this.cy.getElementById(id);
