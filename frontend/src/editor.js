@@ -443,7 +443,10 @@ class Editor {
     $("btn-stop-all").addEventListener("click", () => this.actions.labAction("stop"));
     $("btn-link-mode").addEventListener("click", () => this.setLinkMode(!this.canvas.linkMode));
     $("btn-delete").addEventListener("click", () => this.deleteSelection());
-    $("btn-fit").addEventListener("click", () => this.canvas.fit());
+    $("btn-fit").addEventListener("click", (event) => this.canvas.fit({ all: event.shiftKey }));
+    $("btn-zoom-in").addEventListener("click", () => this.canvas.zoomStep(1));
+    $("btn-zoom-out").addEventListener("click", () => this.canvas.zoomStep(-1));
+    $("snap-grid").addEventListener("change", (event) => this.canvas.setSnap(event.target.checked));
     $("btn-undo").addEventListener("click", () => this.undo());
     $("btn-redo").addEventListener("click", () => this.redo());
     this.showHistory();
@@ -490,7 +493,17 @@ class Editor {
       } else if (event.key === "Escape") {
         this.setLinkMode(false);
       } else if (event.key === "f" || event.key === "F") {
-        this.canvas.fit();
+        this.canvas.fit({ all: event.shiftKey });
+      } else if (event.key === "+" || event.key === "=") {
+        this.canvas.zoomStep(1);
+      } else if (event.key === "-") {
+        this.canvas.zoomStep(-1);
+      } else if (event.key === "m" || event.key === "M") {
+        this.canvas.minimap.visible = !this.canvas.minimap.visible;
+      } else if (event.key === "g" || event.key === "G") {
+        const snap = $("snap-grid");
+        snap.checked = !snap.checked;
+        this.canvas.setSnap(snap.checked);
       }
     });
   }

@@ -11,6 +11,8 @@ import cytoscape from "cytoscape";
 import edgehandles from "cytoscape-edgehandles";
 import { changedData, linkElement, nodeElement, statusText } from "../lib/graph-elements.js";
 import { canvasStyle } from "./canvas-style.js";
+import { boundsOf, fitViewport, GRID, LABEL_MIN_ZOOM, snapPoint, steppedZoom } from "./grid.js";
+import { Minimap } from "./minimap.js";
 
 cytoscape.use(edgehandles);
 
@@ -35,6 +37,8 @@ export class LabCanvas {
       layout: { name: "preset" },
       minZoom: 0.05,
       maxZoom: 4,
+      // Cytoscape's default turns one wheel notch into a 2.5× zoom; this makes it about 1.25×.
+      wheelSensitivity: 0.25,
       boxSelectionEnabled: true,
       // A click replaces the selection, shift/ctrl-click toggles one element, shift+drag adds a box (selection.js).
       selectionType: "single",
@@ -52,6 +56,8 @@ export class LabCanvas {
       snapThreshold: 30,
     });
     this.linkMode = false;
+    this.snapToGrid = false;
+    this.minimap = new Minimap(container, this.cy);
     this.bindGestures();
     // The terminal dock opening or closing resizes the canvas: Cytoscape only watches the window.
     new ResizeObserver(() => this.cy.resize()).observe(container);
@@ -109,11 +115,19 @@ export class LabCanvas {
       const templateId = event.dataTransfer.getData(TEMPLATE_MIME);
       if (!templateId) return;
       event.preventDefault();
-      this.on.dropTemplate(templateId, this.modelPosition(event.clientX, event.clientY));
+      const at = this.modelPosition(event.clientX, event.clientY);
+      this.on.dropTemplate(templateId, this.snapToGrid ? snapPoint(at) : at);
     });
   }
 
   reportMoved() {
+    if (this.snapToGrid) {
+      this.cy.batch(() => {
+        this.cy.nodes(":selected").union(this.grabbed || this.cy.collection()).forEach((n) => {
+          n.position(snapPoint(n.position()));
+        });
+      });
+    }
     const moved = this.cy.nodes(":selected").union(this.grabbed || this.cy.collection()).filter((n) => {
       const node = this.store.nodes.get(n.id());
       if (!node) return false;
@@ -248,30 +262,43 @@ export class LabCanvas {
   }
 
   /**
-   * Zooms and pans so every node shows. Computed from node positions rather than cy.fit(): Cytoscape's
-   * bounding boxes measure every label's text, which costs ~0.5 s on a 1000-node lab.
+   * Zooms and pans so every node shows, but never so far out that names vanish (LABEL_MIN_ZOOM): a lab too big
+   * for that is centred, and the minimap shows the rest. `all` shows everything whatever the zoom. Computed
+   * from node positions rather than cy.fit(): Cytoscape's bounding boxes measure every label's text, which
+   * costs ~0.5 s on a 1000-node lab.
    */
-  fit() {
+  fit({ all = false } = {}) {
     const cy = this.cy;
-    const nodes = cy.nodes();
-    if (!nodes.length) return;
-    let [x1, y1, x2, y2] = [Infinity, Infinity, -Infinity, -Infinity];
-    nodes.forEach((n) => {
-      const p = n.position();
-      x1 = Math.min(x1, p.x);
-      y1 = Math.min(y1, p.y);
-      x2 = Math.max(x2, p.x);
-      y2 = Math.max(y2, p.y);
-    });
+    const box = boundsOf(cy.nodes().map((n) => n.position()));
+    if (!box) return;
     // Room for the node itself and the name under it.
-    x1 -= 50;
-    x2 += 50;
-    y1 -= 30;
-    y2 += 50;
-    const width = cy.width();
-    const height = cy.height();
-    const zoom = Math.max(cy.minZoom(), Math.min(1.5, (width - 40) / (x2 - x1), (height - 40) / (y2 - y1)));
-    cy.viewport({ zoom, pan: { x: (width - zoom * (x1 + x2)) / 2, y: (height - zoom * (y1 + y2)) / 2 } });
+    const padded = { x1: box.x1 - 50, x2: box.x2 + 50, y1: box.y1 - 30, y2: box.y2 + 50 };
+    cy.viewport(fitViewport(padded, cy.width(), cy.height(), { minZoom: all ? cy.minZoom() : LABEL_MIN_ZOOM }));
+  }
+
+  /** One zoom step in (+1) or out (-1) about the middle of the canvas. */
+  zoomStep(direction) {
+    const cy = this.cy;
+    const level = steppedZoom(cy.zoom(), direction, { min: cy.minZoom(), max: cy.maxZoom() });
+    cy.zoom({ level, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+  }
+
+  /** Turns snapping on or off; while on, the grid shows behind the lab. */
+  setSnap(on) {
+    this.snapToGrid = on;
+    this.container.classList.toggle("show-grid", on);
+    if (on) {
+      this.drawGrid ??= () => {
+        const zoom = this.cy.zoom();
+        const pan = this.cy.pan();
+        this.container.style.backgroundSize = `${GRID * zoom}px ${GRID * zoom}px`;
+        this.container.style.backgroundPosition = `${pan.x}px ${pan.y}px`;
+      };
+      this.cy.on("viewport", this.drawGrid);
+      this.drawGrid();
+    } else if (this.drawGrid) {
+      this.cy.off("viewport", this.drawGrid);
+    }
   }
 
   selected() {
