@@ -106,7 +106,9 @@ class Editor {
 
   async loadTemplates() {
     try {
-      this.palette.show(await this.api.list("/templates/"));
+      const templates = await this.api.list("/templates/");
+      this.palette.show(templates);
+      this.canvas.setTemplates(templates);
     } catch (error) {
       this.palette.showError(error.message);
     }

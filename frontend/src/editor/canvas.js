@@ -13,6 +13,7 @@ import { changedData, linkElement, nodeElement, statusText } from "../lib/graph-
 import { canvasStyle } from "./canvas-style.js";
 import { boundsOf, fitViewport, GRID, LABEL_MIN_ZOOM, snapPoint, steppedZoom } from "./grid.js";
 import { Minimap } from "./minimap.js";
+import { iconUri, roleOf } from "./role-icons.js";
 
 cytoscape.use(edgehandles);
 
@@ -195,7 +196,7 @@ export class LabCanvas {
       });
       const add = [];
       for (const node of this.store.nodes.values()) {
-        if (cy.getElementById(node.id).empty()) add.push(nodeElement(node));
+        if (cy.getElementById(node.id).empty()) add.push(this.nodeDefinition(node));
         else this.syncNode(node);
       }
       for (const link of this.store.links.values()) {
@@ -217,10 +218,27 @@ export class LabCanvas {
     }
   }
 
+  /** The Cytoscape definition of a lab node: graph-elements' data plus its role icon with a status badge. */
+  nodeDefinition(node) {
+    const element = nodeElement(node);
+    const role = roleOf(node, this.templates?.get(node.template));
+    element.data.role = role;
+    element.data.icon = iconUri(role, element.data.status);
+    return element;
+  }
+
+  /** Templates by id, for the role each node is drawn as; redraws icons that change. */
+  setTemplates(templates) {
+    this.templates = new Map(templates.map((t) => [t.id, t]));
+    this.cy.batch(() => {
+      for (const node of this.store.nodes.values()) this.syncNode(node);
+    });
+  }
+
   syncNode(node) {
     if (!node) return;
     const el = this.cy.getElementById(node.id);
-    const wanted = nodeElement(node);
+    const wanted = this.nodeDefinition(node);
     if (el.empty()) {
       this.cy.add(wanted);
       return;
