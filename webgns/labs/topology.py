@@ -8,12 +8,13 @@ from django.db import transaction
 from rest_framework import serializers
 
 from webgns.labs import impairment_fields
-from webgns.labs.models import Node, Project, Template
+from webgns.labs.models import Annotation, Node, Project, Template
 from webgns.labs.validators import validate_name, validate_project_name
 
 FORMAT = "webgns-topology"
 VERSION = 1
 NODE_FIELDS = ("name", "x", "y", "adapters", "environment", "start_command", "startup", "openflow_controller")
+ANNOTATION_FIELDS = ("kind", "text", "x", "y", "width", "height", "style", "z")
 
 
 def export_project(project: Project) -> dict:
@@ -46,6 +47,11 @@ def export_project(project: Project) -> dict:
             }
             for lk in project.links.order_by("created")
         ],
+        # Optional on import: documents from before annotations existed have none.
+        "annotations": [
+            {field: getattr(a, field) for field in ANNOTATION_FIELDS}
+            for a in Annotation.objects.filter(project=project).order_by("z", "created")
+        ],
     }
 
 
@@ -62,6 +68,8 @@ def _check(document: object) -> None:
         _fail("version", f"Version {document.get('version')!r} is not supported (this server reads {VERSION}).")
     if not isinstance(document.get("nodes", []), list) or not isinstance(document.get("links", []), list):
         _fail("nodes", "nodes and links must be lists.")
+    if not isinstance(document.get("annotations", []), list):
+        _fail("annotations", "Must be a list.")
 
 
 def _clean_name(value: object, path: str, validator) -> str:
@@ -98,7 +106,21 @@ def import_project(document: object, owner, name: str | None = None) -> Project:
         by_name[node_name] = serializer.save()
     for i, raw in enumerate(document.get("links", [])):
         _import_link(project, by_name, i, raw)
+    for i, raw in enumerate(document.get("annotations", [])):
+        _import_annotation(project, i, raw)
     return project
+
+
+def _import_annotation(project: Project, i: int, raw: object) -> None:
+    from webgns.labs.api.serializers import AnnotationSerializer
+
+    if not isinstance(raw, dict):
+        _fail(f"annotations[{i}]", "Must be an object.")
+    data = {k: raw[k] for k in ANNOTATION_FIELDS if k in raw}
+    serializer = AnnotationSerializer(data=data, context={"project": project})
+    if not serializer.is_valid():
+        raise serializers.ValidationError({f"annotations[{i}]": serializer.errors})
+    serializer.save()
 
 
 def _import_link(project: Project, by_name: dict[str, Node], i: int, raw: object) -> None:

@@ -1,4 +1,4 @@
-"""REST views: projects, nodes, links, templates, operations, users, compute hosts.
+"""REST views: projects, nodes, links, annotations, templates, operations, users, compute hosts.
 
 Views validate and store desired state, then hand host work to `webgns.labs.dispatch`.
 Access is decided by `webgns.labs.access`: a project another user cannot see answers 404.
@@ -19,7 +19,7 @@ from webgns.labs import access, dispatch, topology
 from webgns.labs.api import serializers as s
 from webgns.labs.choices import NodeStatus
 from webgns.labs.events import publish
-from webgns.labs.models import ComputeHost, Link, Node, Operation, Project, Template
+from webgns.labs.models import Annotation, ComputeHost, Link, Node, Operation, Project, Template
 from webgns.tasks import host_tasks
 
 
@@ -215,6 +215,33 @@ class LinkViewSet(ProjectScoped, viewsets.ModelViewSet):
         dispatch.link_deleted(link)
         publish(link.project_id, "link.deleted", id=str(link.id))
         link.delete()
+
+
+class AnnotationViewSet(ProjectScoped, viewsets.ModelViewSet):
+    """Text notes and shapes on the canvas: desired state only, no host work; changes go out as events."""
+
+    serializer_class = s.AnnotationSerializer
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Annotation.objects.none()
+        return Annotation.objects.filter(project=self.get_project())
+
+    @transaction.atomic
+    def perform_create(self, serializer) -> None:
+        annotation = serializer.save()
+        publish(annotation.project_id, "annotation.created", annotation=s.AnnotationSerializer(annotation).data)
+
+    @transaction.atomic
+    def perform_update(self, serializer) -> None:
+        annotation = serializer.save()
+        publish(annotation.project_id, "annotation.updated", annotation=s.AnnotationSerializer(annotation).data)
+
+    @transaction.atomic
+    def perform_destroy(self, annotation: Annotation) -> None:
+        publish(annotation.project_id, "annotation.deleted", id=str(annotation.id))
+        annotation.delete()
 
 
 class OperationViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
