@@ -27,10 +27,14 @@ import { NodePanel } from "./editor/node-panel.js";
 import { Notices } from "./editor/notices.js";
 import { Palette } from "./editor/palette.js";
 import { askPorts } from "./editor/port-prompt.js";
+import { AnnotationPanel } from "./editor/annotation-panel.js";
+import { newAnnotation } from "./editor/annotations.js";
+import { doneSentence, progressSentence } from "./editor/operation-text.js";
 import { copyOf, isEmpty, pastePlan } from "./editor/clipboard.js";
 import { confirmDeletion } from "./editor/confirm-delete.js";
 import { commands } from "./editor/lab-commands.js";
 import { deletionPlan } from "./editor/selection.js";
+import { Splitter } from "./editor/splitter.js";
 import { UndoStack } from "./editor/undo-stack.js";
 
 const $ = (id) => document.getElementById(id);
@@ -55,14 +59,22 @@ class Editor {
         select: (target) => this.inspect(target),
         contextMenu: (target) => this.showMenu(target),
         open: (nodeId) => this.openConsole(nodeId),
+        annotationsMoved: (moves) => this.moveAnnotations(moves),
+        annotationResized: (id, box) => this.changeAnnotation(id, box).catch((e) => this.notices.error(e.message)),
+        editAnnotation: (id) => {
+          this.canvas.select(id);
+          this.inspect({ kind: "annotation", id });
+          this.inspected?.view.focusText?.();
+        },
       },
       { webgl: new URLSearchParams(window.location.search).get("renderer") === "webgl" },
     );
     this.palette = new Palette($("palette-items"), (template) => this.addNode(template, null));
     this.menu = new ContextMenu();
-    this.terminals = new TerminalDock($("terminals"), (node, mode) =>
-      socketUrl(consolePath(this.projectId, node.id, mode)),
-    );
+    this.terminals = new TerminalDock($("terminals"), (node, mode) => socketUrl(consolePath(this.projectId, node.id, mode)), {
+      popOut: (node) => this.popOutConsole(node.id),
+    });
+    this.bindSplitters();
     this.store.subscribe((change) => this.onStoreChange(change));
     this.socket = new EventsSocket(socketUrl(`/ws/projects/${this.projectId}/events/`), this.store, (state, detail) =>
       this.showConnection(state, detail),
@@ -86,11 +98,12 @@ class Editor {
       if (!this.store.project) this.showProjectName(project.name);
       await new Promise((resolve) => setTimeout(resolve, 3000));
       if (this.store.awaitingSnapshot) {
-        const [nodes, links] = await Promise.all([
+        const [nodes, links, annotations] = await Promise.all([
           this.api.list(`/projects/${this.projectId}/nodes/`),
           this.api.list(`/projects/${this.projectId}/links/`),
+          this.api.list(`/projects/${this.projectId}/annotations/`),
         ]);
-        this.store.loadWithoutSnapshot(project, nodes, links);
+        this.store.loadWithoutSnapshot(project, nodes, links, annotations);
       }
     } catch (error) {
       this.notices.error(
@@ -141,17 +154,68 @@ class Editor {
     if (change.type === "node.updated" && change.previous && this.store.nodes.get(change.id)?.name !== change.previous.name) {
       this.terminals.rename(change.id, this.store.nodes.get(change.id).name);
     }
+    if (change.type === "node.updated" || change.type === "node.created") {
+      const node = this.store.nodes.get(change.id);
+      if (node) this.terminals.nodeStatus(node.id, node.status);
+    } else if (change.type === "reset") {
+      for (const id of this.terminals.tabs.keys()) {
+        const node = this.store.nodes.get(id);
+        if (node) this.terminals.nodeStatus(id, node.status);
+      }
+    }
     this.refreshInspector(change);
+  }
+
+  /**
+   * The terminal dock and the side panel are sized by dragging their edges. The canvas keeps at least
+   * CANVAS_MIN_WIDTH: each pane's maximum is what is left after the canvas and the other panes.
+   */
+  bindSplitters() {
+    const CANVAS_MIN_WIDTH = 360;
+    const layout = document.querySelector(".editor-layout");
+    const others = (except) =>
+      [...layout.children]
+        .filter((el) => el !== except && !el.hidden && !el.classList.contains("canvas"))
+        .reduce((sum, el) => sum + el.getBoundingClientRect().width, 0);
+    const limits = (pane, min) => () => ({ min, max: layout.getBoundingClientRect().width - CANVAS_MIN_WIDTH - others(pane) });
+    this.terminalSplit = new Splitter($("terminals-handle"), $("terminals"), {
+      side: "right",
+      key: "webgns.editor.terminalsWidth",
+      limits: limits($("terminals"), 260),
+    });
+    this.inspectorSplit = new Splitter($("inspector-handle"), $("inspector"), {
+      side: "right",
+      key: "webgns.editor.inspectorWidth",
+      limits: limits($("inspector"), 240),
+    });
+    window.addEventListener("resize", () => {
+      this.terminalSplit.refresh();
+      this.inspectorSplit.refresh();
+    });
+  }
+
+  /** Opens a node's console in a window of its own and closes its tab here (one shell per user is enough). */
+  popOutConsole(nodeId) {
+    const url = `/projects/${this.projectId}/nodes/${nodeId}/terminal/`;
+    const opened = window.open(url, `webgns-console-${nodeId}`, "popup,width=820,height=520");
+    if (!opened) {
+      this.notices.error("The browser blocked the console window: allow pop-ups for this site.");
+      return;
+    }
+    this.terminals.close(nodeId);
   }
 
   showOperations(change) {
     const el = $("operation-state");
+    const nameOf = (id) => this.store.nodes.get(id)?.name;
     const ops = [...this.store.operations.values()];
-    el.textContent = ops.map((op) => `${op.kind || "operation"} ${op.done ?? 0}/${op.total ?? "?"}`).join(", ");
+    el.textContent = ops.map((op) => progressSentence(op, nameOf)).join(" · ");
+    el.title = el.textContent;
     const op = change.operation;
     if (change.type === "operation.done" && op) {
-      if (op.status === "error" || op.error) this.notices.error(`${op.kind || "operation"} failed: ${op.error || op.status}`);
-      else this.notices.info(`${op.kind || "operation"} done`);
+      const { error, text } = doneSentence(op, nameOf);
+      if (error) this.notices.error(text);
+      else this.notices.info(text);
     }
   }
 
@@ -171,7 +235,18 @@ class Editor {
       return;
     }
     let view;
-    if (target.kind === "node") {
+    if (target.kind === "annotation") {
+      if (!this.store.annotations.has(target.id)) return this.inspect(null);
+      view = new AnnotationPanel(
+        container,
+        this.store,
+        {
+          change: (id, fields) => this.changeAnnotation(id, fields),
+          remove: (id) => this.deleteElements({ nodes: [], links: [], annotations: [id] }),
+        },
+        target.id,
+      );
+    } else if (target.kind === "node") {
       if (!this.store.nodes.has(target.id)) return this.inspect(null);
       view = new NodePanel(
         container,
@@ -250,10 +325,69 @@ class Editor {
       this.notices.error(`${node.name} is ${node.status}: start it to open its console`);
       return;
     }
-    this.terminals.open(node);
+    this.terminals.open(node).then(() => {
+      this.terminals.nodeStatus(node.id, node.status);
+      this.terminalSplit.refresh();
+    });
+  }
+
+  async addAnnotation(kind) {
+    try {
+      const annotation = await this.actions.createAnnotation(newAnnotation(kind, this.canvas.centre()));
+      this.history.record(commands.created(this.actions, { annotations: [annotation] }, `add ${kind}`));
+      this.canvas.select(annotation.id);
+      this.inspect({ kind: "annotation", id: annotation.id });
+      if (kind === "text") this.inspected?.view.focusText?.();
+    } catch (error) {
+      this.notices.error(`could not add the ${kind}: ${error.message}`);
+    }
+  }
+
+  /** PATCHes an annotation's changed fields and records the change for undo; throws on refusal. */
+  async changeAnnotation(id, fields, record = true) {
+    const before = this.store.annotations.get(id);
+    if (!before) return;
+    const from = Object.fromEntries(Object.keys(fields).map((k) => [k, structuredClone(before[k])]));
+    await this.actions.updateAnnotation(id, fields);
+    const command = commands.annotationChanged(this.actions, id, from, structuredClone(fields));
+    if (record) this.history.record(command);
+    return command;
+  }
+
+  async moveAnnotations(moves) {
+    const parts = [];
+    for (const { id, x, y } of moves) {
+      try {
+        parts.push(await this.changeAnnotation(id, { x, y }, false));
+      } catch (error) {
+        this.notices.error(`could not move the annotation: ${error.message}`);
+        const a = this.store.annotations.get(id);
+        if (a) this.store.upsertAnnotation({ ...a }); // back where the server has it
+      }
+    }
+    const done = parts.filter(Boolean);
+    if (done.length) this.history.record(done.length === 1 ? done[0] : commands.group(`move ${done.length} annotations`, done));
   }
 
   showMenu(target) {
+    if (target.kind === "annotation") {
+      this.menu.show(
+        [
+          {
+            label: "Edit…",
+            action: () => {
+              this.canvas.select(target.id);
+              this.inspect({ kind: "annotation", id: target.id });
+              this.inspected?.view.focusText?.();
+            },
+          },
+          { label: "Delete", action: () => this.deleteElements({ nodes: [], links: [], annotations: [target.id] }) },
+        ],
+        target.clientX,
+        target.clientY,
+      );
+      return;
+    }
     if (target.kind === "node") {
       const node = this.store.nodes.get(target.id);
       if (!node) return;
@@ -264,6 +398,7 @@ class Editor {
           { label: "Stop", action: () => this.actions.nodeAction(node.id, "stop"), disabled: !running },
           { label: "Restart", action: () => this.actions.nodeAction(node.id, "restart") },
           { label: "Console", action: () => this.openConsole(node.id), disabled: !running },
+          { label: "Console in a window", action: () => this.popOutConsole(node.id), disabled: !running },
           {
             label: "Rename",
             action: () => {
@@ -450,6 +585,7 @@ class Editor {
     $("btn-zoom-out").addEventListener("click", () => this.canvas.zoomStep(-1));
     $("snap-grid").addEventListener("change", (event) => this.canvas.setSnap(event.target.checked));
     $("btn-undo").addEventListener("click", () => this.undo());
+    for (const kind of ["text", "rect", "ellipse"]) $(`btn-add-${kind}`).addEventListener("click", () => this.addAnnotation(kind));
     $("btn-redo").addEventListener("click", () => this.redo());
     this.showHistory();
     const exportLink = $("btn-export");

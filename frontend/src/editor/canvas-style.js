@@ -75,5 +75,34 @@ export function canvasStyle() {
   }
   // Selection must win, so it goes last: a ring around the icon.
   style.push({ selector: "node:selected", style: { "border-color": "#1a73e8", "border-width": 3, "border-opacity": 1 } });
+  // Annotations: sized and coloured by their data, drawn below every link and node.
+  style.push(
+    {
+      selector: "node.annotation",
+      style: {
+        shape: "rectangle",
+        width: "data(w)",
+        height: "data(h)",
+        "background-color": "data(fill)",
+        "background-opacity": "data(opacity)",
+        "border-width": "data(strokeWidth)",
+        "border-color": "data(stroke)",
+        label: "data(label)",
+        "text-valign": "center",
+        "text-halign": "center",
+        "text-wrap": "wrap",
+        "text-max-width": "data(w)",
+        "text-margin-y": 0,
+        "font-size": "data(fontSize)",
+        color: "data(color)",
+        "text-background-opacity": 0,
+        "z-compound-depth": "bottom",
+        "z-index": "data(z)",
+        "z-index-compare": "manual",
+      },
+    },
+    { selector: "node.annotation-ellipse", style: { shape: "ellipse" } },
+    { selector: "node.annotation:selected", style: { "border-width": 2, "border-color": "#1a73e8", "border-style": "dashed" } },
+  );
   return style;
 }

@@ -14,18 +14,27 @@ import { canvasStyle } from "./canvas-style.js";
 import { boundsOf, fitViewport, GRID, LABEL_MIN_ZOOM, snapPoint, steppedZoom } from "./grid.js";
 import { Minimap } from "./minimap.js";
 import { iconUri, roleOf } from "./role-icons.js";
+import { annotationElement, topLeft } from "./annotations.js";
+import { AnnotationResizer } from "./annotation-resize.js";
 
 cytoscape.use(edgehandles);
 
 export const TEMPLATE_MIME = "application/x-webgns-template";
 const LARGE_LAB_LINKS = 300;
 
+/** What the editor calls an element: "node", "link" or "annotation". */
+function kindOf(el) {
+  if (el.isEdge()) return "link";
+  return el.hasClass("annotation") ? "annotation" : "node";
+}
+
 export class LabCanvas {
   /**
    * @param {HTMLElement} container
    * @param {import("../lib/lab-store.js").LabStore} store
    * @param {object} on callbacks: moved(nodes[{id,x,y}]), linkDrawn(sourceId, targetId), dropTemplate(templateId, {x,y}),
-   *   select(element|null), contextMenu({kind, id, clientX, clientY}), open(nodeId)
+   *   select(element|null), contextMenu({kind, id, clientX, clientY}), open(nodeId); for annotations:
+   *   annotationsMoved([{id,x,y}]), annotationResized(id, {x,y,width,height}), editAnnotation(id)
    * @param {{webgl?: boolean}} options
    */
   constructor(container, store, on, options = {}) {
@@ -50,7 +59,8 @@ export class LabCanvas {
       renderer: options.webgl ? { name: "canvas", webgl: true } : { name: "canvas" },
     });
     this.edgeHandles = this.cy.edgehandles({
-      canConnect: (source, target) => source.isNode() && target.isNode() && !source.same(target),
+      canConnect: (source, target) =>
+        source.isNode() && target.isNode() && !source.same(target) && !source.hasClass("annotation") && !target.hasClass("annotation"),
       edgeParams: () => ({ data: { temporary: true } }),
       hoverDelay: 50,
       snap: true,
@@ -59,6 +69,7 @@ export class LabCanvas {
     this.linkMode = false;
     this.snapToGrid = false;
     this.minimap = new Minimap(container, this.cy);
+    this.resizer = new AnnotationResizer(container, this.cy, (id, box) => this.on.annotationResized?.(id, box));
     this.bindGestures();
     // The terminal dock opening or closing resizes the canvas: Cytoscape only watches the window.
     new ResizeObserver(() => this.cy.resize()).observe(container);
@@ -86,14 +97,17 @@ export class LabCanvas {
     cy.on("tap", "node, edge", (event) => {
       const el = event.target;
       if (el.data("temporary")) return;
-      this.on.select({ kind: el.isNode() ? "node" : "link", id: el.id() });
+      this.on.select({ kind: kindOf(el), id: el.id() });
     });
-    cy.on("dbltap", "node", (event) => this.on.open(event.target.id()));
+    cy.on("dbltap", "node", (event) => {
+      if (event.target.hasClass("annotation")) this.on.editAnnotation?.(event.target.id());
+      else this.on.open(event.target.id());
+    });
     cy.on("cxttap", "node, edge", (event) => {
       const el = event.target;
       const rect = this.container.getBoundingClientRect();
       this.on.contextMenu({
-        kind: el.isNode() ? "node" : "link",
+        kind: kindOf(el),
         id: el.id(),
         clientX: rect.left + event.renderedPosition.x,
         clientY: rect.top + event.renderedPosition.y,
@@ -135,10 +149,18 @@ export class LabCanvas {
       const p = n.position();
       return Math.round(p.x) !== Math.round(node.x) || Math.round(p.y) !== Math.round(node.y);
     });
+    const notes = this.cy.nodes(".annotation:selected").union((this.grabbed || this.cy.collection()).filter(".annotation"));
     this.grabbed = null;
     if (moved.length) {
       this.on.moved(moved.map((n) => ({ id: n.id(), x: Math.round(n.position("x")), y: Math.round(n.position("y")) })));
     }
+    const movedNotes = notes
+      .map((n) => ({ id: n.id(), ...topLeft(n.position(), n.data("w"), n.data("h")) }))
+      .filter((m) => {
+        const a = this.store.annotations.get(m.id);
+        return a && (Math.round(a.x) !== m.x || Math.round(a.y) !== m.y);
+      });
+    if (movedNotes.length) this.on.annotationsMoved?.(movedNotes);
   }
 
   /** Model coordinates of a point given in client (page viewport) coordinates. */
@@ -176,8 +198,13 @@ export class LabCanvas {
       case "link.updated":
         this.syncLink(this.store.links.get(change.id));
         break;
+      case "annotation.created":
+      case "annotation.updated":
+        this.syncAnnotation(this.store.annotations.get(change.id));
+        break;
       case "node.deleted":
       case "link.deleted":
+      case "annotation.deleted":
         cy.getElementById(change.id).remove();
         break;
       default:
@@ -191,10 +218,16 @@ export class LabCanvas {
     cy.batch(() => {
       cy.elements().forEach((el) => {
         if (el.data("temporary")) return;
-        const known = el.isNode() ? this.store.nodes.has(el.id()) : this.store.links.has(el.id());
+        const known = el.isNode()
+          ? this.store.nodes.has(el.id()) || this.store.annotations.has(el.id())
+          : this.store.links.has(el.id());
         if (!known) el.remove();
       });
       const add = [];
+      for (const annotation of this.store.annotations.values()) {
+        if (cy.getElementById(annotation.id).empty()) add.push(annotationElement(annotation));
+        else this.syncAnnotation(annotation);
+      }
       for (const node of this.store.nodes.values()) {
         if (cy.getElementById(node.id).empty()) add.push(this.nodeDefinition(node));
         else this.syncNode(node);
@@ -246,6 +279,22 @@ export class LabCanvas {
     const changed = changedData({ data: el.data() }, wanted);
     if (Object.keys(changed).length) el.data(changed);
     // Never yank a node out from under the user's mouse.
+    if (!el.grabbed()) {
+      const p = el.position();
+      if (p.x !== wanted.position.x || p.y !== wanted.position.y) el.position(wanted.position);
+    }
+  }
+
+  syncAnnotation(annotation) {
+    if (!annotation) return;
+    const el = this.cy.getElementById(annotation.id);
+    const wanted = annotationElement(annotation);
+    if (el.empty()) {
+      this.cy.add(wanted);
+      return;
+    }
+    const changed = changedData({ data: el.data() }, wanted);
+    if (Object.keys(changed).length) el.data(changed);
     if (!el.grabbed()) {
       const p = el.position();
       if (p.x !== wanted.position.x || p.y !== wanted.position.y) el.position(wanted.position);

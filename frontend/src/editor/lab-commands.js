@@ -119,6 +119,19 @@ export const commands = {
     };
   },
 
+  /** Several commands as one step (e.g. moving several annotations together). */
+  group(label, parts) {
+    return {
+      label,
+      undo: async (ids) => {
+        for (const part of [...parts].reverse()) await part.undo(ids);
+      },
+      redo: async (ids) => {
+        for (const part of parts) await part.redo(ids);
+      },
+    };
+  },
+
   /** An annotation changed (moved, resized, recoloured, retyped): `from` and `to` are the changed fields. */
   annotationChanged(actions, id, from, to) {
     return {

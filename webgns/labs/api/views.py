@@ -20,6 +20,7 @@ from webgns.labs.api import serializers as s
 from webgns.labs.choices import NodeStatus
 from webgns.labs.events import publish
 from webgns.labs.models import Annotation, ComputeHost, Link, Node, Operation, Project, Template
+from webgns.labs.validators import project_name_from
 from webgns.tasks import host_tasks
 
 
@@ -78,14 +79,34 @@ class ProjectViewSet(viewsets.ModelViewSet):
     def export(self, request, pk=None) -> Response:
         project = self.get_object()
         response = Response(topology.export_project(project))
-        response["Content-Disposition"] = f'attachment; filename="{project.name}.webgns.json"'
+        response["Content-Disposition"] = f'attachment; filename="{export_filename(project.name)}"'
         return response
+
+    @extend_schema(request=dict, responses={201: s.ProjectSerializer})
+    @action(detail=True, methods=["post"])
+    def duplicate(self, request, pk=None) -> Response:
+        """"Save as": a new project of the requester's made from this one's export (nodes, links, annotations;
+        nothing a running container wrote). Any project the requester may see can be duplicated."""
+        project = get_object_or_404(access.visible_projects(request.user), pk=pk)
+        name = request.data.get("name") if isinstance(request.data, dict) else None
+        if name is None or (isinstance(name, str) and not name.strip()):
+            name = project_name_from(f"{project.name} (copy)")
+        elif not isinstance(name, str):
+            raise ValidationError({"name": ["Must be a string."]})
+        copy = topology.import_project(topology.export_project(project), request.user, name=name.strip())
+        return Response(s.ProjectSerializer(copy).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=dict, responses={201: s.ProjectSerializer})
     @action(detail=False, methods=["post"], url_path="import")
     def import_(self, request) -> Response:
         project = topology.import_project(request.data, request.user, name=request.query_params.get("name"))
         return Response(s.ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
+
+
+def export_filename(name: str) -> str:
+    """The export's file name: the project's name (spaces as "-", no quotes) and .webgns.json."""
+    stem = "".join(c if c.isalnum() or c in "._()+-" else "-" for c in name.strip()).strip(".-") or "project"
+    return f"{stem}.webgns.json"
 
 
 class ProjectScoped:
