@@ -15,6 +15,7 @@ import { disabledReasons, hostsForNodes } from "./lib/capabilities.js";
 import { consolePath } from "./lib/console-protocol.js";
 import { EventsSocket, socketUrl } from "./lib/events-socket.js";
 import { freeSpot } from "./lib/free-spot.js";
+import { exportFileName } from "./lib/export-name.js";
 import { LabStore } from "./lib/lab-store.js";
 import { nextNodeName } from "./lib/node-names.js";
 import { freePorts, linkRequest, NoFreePortError } from "./lib/ports.js";
@@ -114,6 +115,8 @@ class Editor {
 
   showProjectName(name) {
     $("project-name").textContent = name;
+    $("project-name").title = name;
+    $("btn-export").download = exportFileName(name);
     document.title = `${name} · webgns`;
   }
 
