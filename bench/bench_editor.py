@@ -3,8 +3,8 @@
 A 1000-node, 1000-link topology (a ring of busybox nodes on a grid, all stopped: no container is made,
 drawn as role icons with status badges, with one annotation (a rectangle, an ellipse or a text note) per
 50 nodes behind them) is created through the API (POST /api/projects/import/) and opened in Debian's
-headless Chromium. The figures are printed side by side with a 20-node baseline lab measured in the same run, and, when the
-browser has WebGL 2, with Cytoscape's WebGL renderer (?renderer=webgl).
+headless Chromium. The figures are printed side by side with a 20-node baseline lab measured in the same
+run, and, when the browser has WebGL 2, with Cytoscape's WebGL renderer (?renderer=webgl).
 
 - first render: ms from navigation start to the first frame Cytoscape drew with the whole lab on it
   (the page's `webgns-first-render` performance mark), i.e. HTML + JS + snapshot + layout + draw.
