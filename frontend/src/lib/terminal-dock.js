@@ -55,7 +55,7 @@ class ConsoleTab {
                 dock.popOut(node);
               },
             },
-            "⧉",
+            "↗",
           )
         : null,
       h(
@@ -83,6 +83,22 @@ class ConsoleTab {
     });
     this.fit = new FitAddon();
     this.terminal.loadAddon(this.fit);
+    // Ctrl-C stays the shell's interrupt: copy and paste are Ctrl-Shift-C / Ctrl-Shift-V, as in terminal emulators.
+    this.terminal.attachCustomKeyEventHandler((event) => {
+      if (event.type !== "keydown" || !event.ctrlKey || !event.shiftKey) return true;
+      if (event.code === "KeyC" && this.terminal.hasSelection()) {
+        navigator.clipboard?.writeText(this.terminal.getSelection()).catch(() => {});
+        return false;
+      }
+      if (event.code === "KeyV" && !this.readOnly) {
+        navigator.clipboard
+          ?.readText()
+          .then((text) => text && this.terminal.paste(text))
+          .catch(() => {});
+        return false;
+      }
+      return true;
+    });
     this.url = url;
     this.watchedSize = null; // a watcher's terminal takes the size of the PTY it shows, not of its pane
     this.connect();
