@@ -475,8 +475,9 @@ class Editor {
         const node = this.store.nodes.get(m.id);
         return { id: m.id, from: { x: node.x, y: node.y }, to: { x: m.x, y: m.y } };
       });
-    await this.actions.moveNodes(moves);
-    if (recorded.length) this.history.record(commands.moved(this.actions, recorded));
+    const saved = new Set(await this.actions.moveNodes(moves));
+    const done = recorded.filter((m) => saved.has(m.id));
+    if (done.length) this.history.record(commands.moved(this.actions, done));
   }
 
   async renameNode(id, name) {

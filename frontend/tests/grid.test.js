@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boundsOf, fitViewport, LABEL_MIN_ZOOM, snapPoint, steppedZoom } from "../src/editor/grid.js";
+import { boundsOf, fitViewport, LABEL_MIN_ZOOM, snapPoint, steppedZoom, wheelZoomFactor } from "../src/editor/grid.js";
 
 describe("grid", () => {
   it("snaps to the nearest grid point", () => {
@@ -29,5 +29,15 @@ describe("grid", () => {
     expect(steppedZoom(1, -1)).toBe(0.8);
     expect(steppedZoom(3.9, 1)).toBe(4);
     expect(boundsOf([])).toBe(null);
+  });
+
+  it("zooms by 1.25 per wheel notch, smoothly for small deltas, bounded for huge ones", () => {
+    expect(wheelZoomFactor(-100)).toBeCloseTo(1.25);
+    expect(wheelZoomFactor(100)).toBeCloseTo(0.8);
+    expect(wheelZoomFactor(-3, 1)).toBeCloseTo(Math.pow(1.25, 0.99));
+    expect(wheelZoomFactor(-4)).toBeGreaterThan(1);
+    expect(wheelZoomFactor(-4)).toBeLessThan(1.01);
+    expect(wheelZoomFactor(-10000)).toBe(2);
+    expect(wheelZoomFactor(10000)).toBe(0.5);
   });
 });

@@ -48,3 +48,17 @@ export function steppedZoom(zoom, direction, { min = 0.05, max = 4 } = {}) {
   const next = direction > 0 ? zoom * 1.25 : zoom / 1.25;
   return Math.min(max, Math.max(min, next));
 }
+
+/** Zoom change per pixel of wheel movement: a 100 px mouse-wheel notch zooms by 1.25×. */
+const WHEEL_RATE = Math.log(1.25) / 100;
+
+/**
+ * The factor one wheel event multiplies the zoom by: proportional to the distance scrolled, so a mouse notch
+ * (100 px in Chromium, 3 lines in Firefox) is one 1.25× step and a trackpad's many small deltas glide; a
+ * single event never more than doubles or halves the zoom.
+ * @param {number} deltaY the event's deltaY @param {number} deltaMode 0 pixels, 1 lines, 2 pages
+ */
+export function wheelZoomFactor(deltaY, deltaMode = 0) {
+  const pixels = deltaMode === 1 ? deltaY * 33 : deltaMode === 2 ? deltaY * 400 : deltaY;
+  return Math.min(2, Math.max(0.5, Math.exp(-pixels * WHEEL_RATE)));
+}

@@ -90,20 +90,24 @@ export class LabActions {
     this.store.removeAnnotation(id);
   }
 
+  /** Saves positions; reports refusals and puts those nodes back. Resolves to the ids that moved. */
   async moveNodes(moves) {
-    await Promise.all(
+    const saved = await Promise.all(
       moves.map(async ({ id, x, y }) => {
         try {
           await this.api.patch(`${this.base}/nodes/${id}/`, { x, y });
           // Merge only what we changed: the answer's status may be older than an event already applied.
           if (this.store.nodes.has(id)) this.store.upsertNode({ id, x, y });
+          return id;
         } catch (error) {
           this.report(`could not save the position of ${this.nodeName(id)}: ${error.message}`);
           const node = this.store.nodes.get(id);
           if (node) this.store.upsertNode({ ...node }); // puts it back where the server has it
+          return null;
         }
       }),
     );
+    return saved.filter(Boolean);
   }
 
   async renameNode(id, name) {
