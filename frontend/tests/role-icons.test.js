@@ -14,7 +14,7 @@ describe("role icons", () => {
     expect(ROLES).toEqual(["router", "switch", "host", "server", "firewall", "cloud"]);
     for (const role of ROLES) {
       const svg = iconSvg(role, "started");
-      expect(svg.startsWith("<svg")).toBe(true);
+      expect(svg.startsWith('<svg width="40" height="40" ')).toBe(true);
       expect(svg.endsWith('stroke-width="1.5"/></svg>')).toBe(true);
       expect(svg).toContain('fill="#2e9e44"');
     }

@@ -35,7 +35,11 @@ export function iconSvg(role, status) {
       ? '<path d="M34 3.5v5" stroke="#fff" stroke-width="2"/><circle cx="34" cy="10.5" r="1" fill="#fff"/>'
       : "";
   const badge = `<circle cx="34" cy="7" r="5.5" fill="${colour}" stroke="#fff" stroke-width="1.5"/>${mark}`;
-  return body.trim().replace(/<\/svg>$/, `${badge}</svg>`);
+  // An explicit size: without one, browsers give an SVG image 300×150 and Cytoscape scales the wrong box.
+  return body
+    .trim()
+    .replace(/^<svg /, '<svg width="40" height="40" ')
+    .replace(/<\/svg>$/, `${badge}</svg>`);
 }
 
 const cache = new Map();
