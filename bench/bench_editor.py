@@ -1,9 +1,10 @@
 """Benchmark of the browser editor on a large lab: time to first render and frame times while panning.
 
-A 1000-node, 1000-link topology (a ring of busybox nodes on a grid, all stopped: no container is made)
-is created through the API (POST /api/projects/import/) and opened in Debian's headless Chromium. The
-figures are printed side by side with a 20-node baseline lab measured in the same run, and, when the
-browser has WebGL 2, with Cytoscape's WebGL renderer (?renderer=webgl).
+A 1000-node, 1000-link topology (a ring of busybox nodes on a grid, all stopped: no container is made,
+drawn as role icons with status badges, with one annotation (a rectangle, an ellipse or a text note) per
+50 nodes behind them) is created through the API (POST /api/projects/import/) and opened in Debian's
+headless Chromium. The figures are printed side by side with a 20-node baseline lab measured in the same
+run, and, when the browser has WebGL 2, with Cytoscape's WebGL renderer (?renderer=webgl).
 
 - first render: ms from navigation start to the first frame Cytoscape drew with the whole lab on it
   (the page's `webgns-first-render` performance mark), i.e. HTML + JS + snapshot + layout + draw.
@@ -60,7 +61,15 @@ def ring_topology(name: str, count: int, links: int, template: str = "busybox") 
         a, b = i % count, (i + 1) % count
         edges.append({"a": {"node": f"n{a}", "port": f"eth{2 * lap}"},
                       "b": {"node": f"n{b}", "port": f"eth{2 * lap + 1}"}})
-    return {"format": "webgns-topology", "version": 1, "name": name, "nodes": nodes, "links": edges}
+    kinds = ("rect", "ellipse", "text")
+    annotations = [
+        {"kind": kinds[i % 3], "text": f"area {i}", "x": (i * 50 % columns) * 110 - 40,
+         "y": (i * 50 // columns) * 110 - 40, "width": 300, "height": 190,
+         "style": {"fill": "#e8f0fe", "stroke": "#1a73e8"} if i % 3 != 2 else {}}
+        for i in range(max(1, count // 50))
+    ]
+    return {"format": "webgns-topology", "version": 1, "name": name, "nodes": nodes, "links": edges,
+            "annotations": annotations}
 
 
 def create_lab(session: requests.Session, base_url: str, nodes: int, links: int) -> str:
@@ -78,13 +87,16 @@ PAN_PROBE = """() => {
   const channel = new MessageChannel();
   let frameStart = 0;
   channel.port1.onmessage = () => {
-    if (probe.running) probe.work.push(performance.now() - frameStart);
+    if (probe.running && !probe.paused) probe.work.push(performance.now() - frameStart);
   };
+  // Paused while the benchmark itself computes (where to start the next drag): not the editor's work.
+  probe.pause = () => { probe.paused = true; };
+  probe.resume = () => { probe.paused = false; last = null; };
   const original = r.render;
   r.render = function (...args) {
     const t = performance.now();
     const result = original.apply(this, args);
-    if (probe.running) probe.draws.push(performance.now() - t);
+    if (probe.running && !probe.paused) probe.draws.push(performance.now() - t);
     return result;
   };
   let last = null;
@@ -92,12 +104,37 @@ PAN_PROBE = """() => {
     if (!probe.running) return;
     frameStart = performance.now();
     channel.port2.postMessage(0);
-    if (last !== null) probe.frames.push(now - last);
+    if (last !== null && !probe.paused) probe.frames.push(now - last);
     last = now;
     requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
   window.__panProbe = probe;
+}"""
+
+
+EMPTY_SPOT = """() => {
+  // A point near the middle of the canvas with no node, annotation or link under it, so a drag there pans.
+  const cy = window.webgns.canvas.cy;
+  window.__panProbe?.pause();
+  requestAnimationFrame(() => requestAnimationFrame(() => window.__panProbe?.resume()));
+  const boxes = cy.nodes().map((n) => n.renderedBoundingBox({ includeLabels: false }));
+  const segments = cy.edges().map((e) => [e.source().renderedPosition(), e.target().renderedPosition()]);
+  const near = (p, [a, b]) => {
+    const dx = b.x - a.x, dy = b.y - a.y;
+    const t = Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / (dx * dx + dy * dy || 1)));
+    return Math.hypot(p.x - a.x - t * dx, p.y - a.y - t * dy) < 12;
+  };
+  const free = (p) => !boxes.some((b) => p.x > b.x1 - 25 && p.x < b.x2 + 25 && p.y > b.y1 - 25 && p.y < b.y2 + 45)
+    && !segments.some((s) => near(p, s));
+  const w = cy.width(), h = cy.height();
+  for (let r = 0; r < Math.min(w, h) / 2; r += 6) {
+    for (let a = 0; a < 360; a += 15) {
+      const p = { x: w / 2 + r * Math.cos(a * Math.PI / 180), y: h / 2 + r * Math.sin(a * Math.PI / 180) };
+      if (free(p)) return { x: p.x - w / 2, y: p.y - h / 2 };
+    }
+  }
+  return { x: 55, y: 55 };
 }"""
 
 
@@ -115,14 +152,16 @@ def measure(browser, storage_state: dict, base_url: str, project_id: str, elemen
         first_render = page.evaluate("performance.getEntriesByName('webgns-first-render')[0].startTime")
         webgl = page.evaluate("Boolean(window.webgns.canvas.cy.renderer().webgl)")
         box = page.locator("#canvas").bounding_box()
-        page.evaluate(PAN_PROBE)
         cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.evaluate(PAN_PROBE)
         for dx, dy in ((300, 0), (-300, 200), (0, -200), (250, 150)):
-            # Start on empty canvas between grid points so the drag pans instead of moving a node.
-            page.mouse.move(cx + 55, cy + 55)
+            # Start on empty canvas (no node, annotation or link) so the drag pans instead of moving something.
+            spot = page.evaluate(EMPTY_SPOT)
+            sx, sy = cx + spot["x"], cy + spot["y"]
+            page.mouse.move(sx, sy)
             page.mouse.down()
             for step in range(1, 61):
-                page.mouse.move(cx + 55 + dx * step / 60, cy + 55 + dy * step / 60)
+                page.mouse.move(sx + dx * step / 60, sy + dy * step / 60)
                 time.sleep(0.008)
             page.mouse.up()
         probe = page.evaluate("() => { window.__panProbe.running = false; return window.__panProbe; }")

@@ -1,4 +1,4 @@
-// Builds the page bundles into dist/ with stable names (editor.js, projects.js, courses.js, common.js, their .css),
+// Builds the page bundles into dist/ with stable names (editor.js, projects.js, courses.js, terminal.js, common.js, their .css),
 // because Django templates reference them by name through {% static 'frontend/...' %}.
 import { resolve } from "node:path";
 import { defineConfig } from "vite";
@@ -15,6 +15,7 @@ export default defineConfig({
         editor: resolve(import.meta.dirname, "src/editor.js"),
         projects: resolve(import.meta.dirname, "src/projects.js"),
         courses: resolve(import.meta.dirname, "src/courses.js"),
+        terminal: resolve(import.meta.dirname, "src/terminal.js"),
       },
       output: {
         entryFileNames: "[name].js",

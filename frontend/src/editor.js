@@ -16,6 +16,7 @@ import { consolePath } from "./lib/console-protocol.js";
 import { EventsSocket, socketUrl } from "./lib/events-socket.js";
 import { freeSpot } from "./lib/free-spot.js";
 import { setImpairmentRanges } from "./lib/impairment-fields.js";
+import { exportFileName } from "./lib/export-name.js";
 import { LabStore } from "./lib/lab-store.js";
 import { nextNodeName } from "./lib/node-names.js";
 import { freePorts, linkRequest, NoFreePortError } from "./lib/ports.js";
@@ -30,6 +31,15 @@ import { NodePanel } from "./editor/node-panel.js";
 import { Notices } from "./editor/notices.js";
 import { Palette } from "./editor/palette.js";
 import { askPorts } from "./editor/port-prompt.js";
+import { AnnotationPanel } from "./editor/annotation-panel.js";
+import { newAnnotation } from "./editor/annotations.js";
+import { doneSentence, progressSentence } from "./editor/operation-text.js";
+import { copyOf, isEmpty, pastePlan } from "./editor/clipboard.js";
+import { confirmDeletion } from "./editor/confirm-delete.js";
+import { commands } from "./editor/lab-commands.js";
+import { deletionPlan } from "./editor/selection.js";
+import { Splitter } from "./editor/splitter.js";
+import { UndoStack } from "./editor/undo-stack.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -40,26 +50,35 @@ class Editor {
     this.store = new LabStore();
     this.notices = new Notices($("notices"));
     this.actions = new LabActions(this.api, this.projectId, this.store, (m) => this.notices.error(m));
+    this.history = new UndoStack({ onChange: () => this.showHistory() });
     this.hosts = [];
     this.inspected = null; // {kind, id, view}
     this.canvas = new LabCanvas(
       $("canvas"),
       this.store,
       {
-        moved: (moves) => this.actions.moveNodes(moves),
+        moved: (moves) => this.moveNodes(moves),
         linkDrawn: (a, b) => this.linkNodes(a, b),
         dropTemplate: (templateId, position) => this.addNode(this.palette.template(templateId), position),
         select: (target) => this.inspect(target),
         contextMenu: (target) => this.showMenu(target),
         open: (nodeId) => this.openConsole(nodeId),
+        annotationsMoved: (moves) => this.moveAnnotations(moves),
+        annotationResized: (id, box) => this.changeAnnotation(id, box).catch((e) => this.notices.error(e.message)),
+        editAnnotation: (id) => {
+          this.canvas.select(id);
+          this.inspect({ kind: "annotation", id });
+          this.inspected?.view.focusText?.();
+        },
       },
       { webgl: new URLSearchParams(window.location.search).get("renderer") === "webgl" },
     );
     this.palette = new Palette($("palette-items"), (template) => this.addNode(template, null));
     this.menu = new ContextMenu();
-    this.terminals = new TerminalDock($("terminals"), (node, mode) =>
-      socketUrl(consolePath(this.projectId, node.id, mode)),
-    );
+    this.terminals = new TerminalDock($("terminals"), (node, mode) => socketUrl(consolePath(this.projectId, node.id, mode)), {
+      popOut: (node) => this.popOutConsole(node.id),
+    });
+    this.bindSplitters();
     this.captures = new CapturePanel($("canvas"), this.api, this.projectId, this.store, (m) => this.notices.error(m));
     this.linkLoad = new LinkLoadView(this.canvas, this.store);
     this.store.subscribe((change) => this.onStoreChange(change));
@@ -85,11 +104,12 @@ class Editor {
       if (!this.store.project) this.showProjectName(project.name);
       await new Promise((resolve) => setTimeout(resolve, 3000));
       if (this.store.awaitingSnapshot) {
-        const [nodes, links] = await Promise.all([
+        const [nodes, links, annotations] = await Promise.all([
           this.api.list(`/projects/${this.projectId}/nodes/`),
           this.api.list(`/projects/${this.projectId}/links/`),
+          this.api.list(`/projects/${this.projectId}/annotations/`),
         ]);
-        this.store.loadWithoutSnapshot(project, nodes, links);
+        this.store.loadWithoutSnapshot(project, nodes, links, annotations);
       }
     } catch (error) {
       this.notices.error(
@@ -100,12 +120,16 @@ class Editor {
 
   showProjectName(name) {
     $("project-name").textContent = name;
+    $("project-name").title = name;
+    $("btn-export").download = exportFileName(name);
     document.title = `${name} · webgns`;
   }
 
   async loadTemplates() {
     try {
-      this.palette.show(await this.api.list("/templates/"));
+      const templates = await this.api.list("/templates/");
+      this.palette.show(templates);
+      this.canvas.setTemplates(templates);
     } catch (error) {
       this.palette.showError(error.message);
     }
@@ -139,17 +163,68 @@ class Editor {
     if (change.type === "node.updated" && change.previous && this.store.nodes.get(change.id)?.name !== change.previous.name) {
       this.terminals.rename(change.id, this.store.nodes.get(change.id).name);
     }
+    if (change.type === "node.updated" || change.type === "node.created") {
+      const node = this.store.nodes.get(change.id);
+      if (node) this.terminals.nodeStatus(node.id, node.status);
+    } else if (change.type === "reset") {
+      for (const id of this.terminals.tabs.keys()) {
+        const node = this.store.nodes.get(id);
+        if (node) this.terminals.nodeStatus(id, node.status);
+      }
+    }
     this.refreshInspector(change);
+  }
+
+  /**
+   * The terminal dock and the side panel are sized by dragging their edges. The canvas keeps at least
+   * CANVAS_MIN_WIDTH: each pane's maximum is what is left after the canvas and the other panes.
+   */
+  bindSplitters() {
+    const CANVAS_MIN_WIDTH = 360;
+    const layout = document.querySelector(".editor-layout");
+    const others = (except) =>
+      [...layout.children]
+        .filter((el) => el !== except && !el.hidden && !el.classList.contains("canvas"))
+        .reduce((sum, el) => sum + el.getBoundingClientRect().width, 0);
+    const limits = (pane, min) => () => ({ min, max: layout.getBoundingClientRect().width - CANVAS_MIN_WIDTH - others(pane) });
+    this.terminalSplit = new Splitter($("terminals-handle"), $("terminals"), {
+      side: "right",
+      key: "webgns.editor.terminalsWidth",
+      limits: limits($("terminals"), 260),
+    });
+    this.inspectorSplit = new Splitter($("inspector-handle"), $("inspector"), {
+      side: "right",
+      key: "webgns.editor.inspectorWidth",
+      limits: limits($("inspector"), 240),
+    });
+    window.addEventListener("resize", () => {
+      this.terminalSplit.refresh();
+      this.inspectorSplit.refresh();
+    });
+  }
+
+  /** Opens a node's console in a window of its own and closes its tab here (one shell per user is enough). */
+  popOutConsole(nodeId) {
+    const url = `/projects/${this.projectId}/nodes/${nodeId}/terminal/`;
+    const opened = window.open(url, `webgns-console-${nodeId}`, "popup,width=820,height=520");
+    if (!opened) {
+      this.notices.error("The browser blocked the console window: allow pop-ups for this site.");
+      return;
+    }
+    this.terminals.close(nodeId);
   }
 
   showOperations(change) {
     const el = $("operation-state");
+    const nameOf = (id) => this.store.nodes.get(id)?.name;
     const ops = [...this.store.operations.values()];
-    el.textContent = ops.map((op) => `${op.kind || "operation"} ${op.done ?? 0}/${op.total ?? "?"}`).join(", ");
+    el.textContent = ops.map((op) => progressSentence(op, nameOf)).join(" · ");
+    el.title = el.textContent;
     const op = change.operation;
     if (change.type === "operation.done" && op) {
-      if (op.status === "error" || op.error) this.notices.error(`${op.kind || "operation"} failed: ${op.error || op.status}`);
-      else this.notices.info(`${op.kind || "operation"} done`);
+      const { error, text } = doneSentence(op, nameOf);
+      if (error) this.notices.error(text);
+      else this.notices.info(text);
     }
   }
 
@@ -169,16 +244,27 @@ class Editor {
       return;
     }
     let view;
-    if (target.kind === "node") {
+    if (target.kind === "annotation") {
+      if (!this.store.annotations.has(target.id)) return this.inspect(null);
+      view = new AnnotationPanel(
+        container,
+        this.store,
+        {
+          change: (id, fields) => this.changeAnnotation(id, fields),
+          remove: (id) => this.deleteElements({ nodes: [], links: [], annotations: [id] }),
+        },
+        target.id,
+      );
+    } else if (target.kind === "node") {
       if (!this.store.nodes.has(target.id)) return this.inspect(null);
       view = new NodePanel(
         container,
         this.store,
         {
-          rename: (id, name) => this.actions.renameNode(id, name),
+          rename: (id, name) => this.renameNode(id, name),
           action: (id, action) => this.actions.nodeAction(id, action),
           open: (id) => this.openConsole(id),
-          remove: (id) => this.actions.deleteNode(id),
+          remove: (id) => this.deleteElements({ nodes: [id], links: [] }),
         },
         target.id,
       );
@@ -189,7 +275,7 @@ class Editor {
       view = new LinkForm(
         container,
         this.store,
-        { submit: (id, body) => this.actions.setImpairment(id, body), remove: (id) => this.actions.deleteLink(id) },
+        { submit: (id, body) => this.setImpairment(id, body), remove: (id) => this.deleteElements({ nodes: [], links: [id] }) },
         target.id,
         disabledReasons(hosts),
       );
@@ -206,6 +292,7 @@ class Editor {
     const name = nextNodeName(template.name, taken);
     try {
       const node = await this.actions.createNode(template, name, at);
+      this.history.record(commands.created(this.actions, { nodes: [node] }, `add ${node.name}`));
       this.canvas.select(node.id);
       this.inspect({ kind: "node", id: node.id });
     } catch (error) {
@@ -229,6 +316,7 @@ class Editor {
         if (!choice) return;
       }
       const link = await this.actions.createLink(linkRequest(a, b, links, choice));
+      this.history.record(commands.created(this.actions, { links: [link] }, `link ${a.name} and ${b.name}`));
       this.canvas.select(link.id);
       this.inspect({ kind: "link", id: link.id });
     } catch (error) {
@@ -247,10 +335,69 @@ class Editor {
       this.notices.error(`${node.name} is ${node.status}: start it to open its console`);
       return;
     }
-    this.terminals.open(node);
+    this.terminals.open(node).then(() => {
+      this.terminals.nodeStatus(node.id, node.status);
+      this.terminalSplit.refresh();
+    });
+  }
+
+  async addAnnotation(kind) {
+    try {
+      const annotation = await this.actions.createAnnotation(newAnnotation(kind, this.canvas.centre()));
+      this.history.record(commands.created(this.actions, { annotations: [annotation] }, `add ${kind}`));
+      this.canvas.select(annotation.id);
+      this.inspect({ kind: "annotation", id: annotation.id });
+      if (kind === "text") this.inspected?.view.focusText?.();
+    } catch (error) {
+      this.notices.error(`could not add the ${kind}: ${error.message}`);
+    }
+  }
+
+  /** PATCHes an annotation's changed fields and records the change for undo; throws on refusal. */
+  async changeAnnotation(id, fields, record = true) {
+    const before = this.store.annotations.get(id);
+    if (!before) return;
+    const from = Object.fromEntries(Object.keys(fields).map((k) => [k, structuredClone(before[k])]));
+    await this.actions.updateAnnotation(id, fields);
+    const command = commands.annotationChanged(this.actions, id, from, structuredClone(fields));
+    if (record) this.history.record(command);
+    return command;
+  }
+
+  async moveAnnotations(moves) {
+    const parts = [];
+    for (const { id, x, y } of moves) {
+      try {
+        parts.push(await this.changeAnnotation(id, { x, y }, false));
+      } catch (error) {
+        this.notices.error(`could not move the annotation: ${error.message}`);
+        const a = this.store.annotations.get(id);
+        if (a) this.store.upsertAnnotation({ ...a }); // back where the server has it
+      }
+    }
+    const done = parts.filter(Boolean);
+    if (done.length) this.history.record(done.length === 1 ? done[0] : commands.group(`move ${done.length} annotations`, done));
   }
 
   showMenu(target) {
+    if (target.kind === "annotation") {
+      this.menu.show(
+        [
+          {
+            label: "Edit…",
+            action: () => {
+              this.canvas.select(target.id);
+              this.inspect({ kind: "annotation", id: target.id });
+              this.inspected?.view.focusText?.();
+            },
+          },
+          { label: "Delete", action: () => this.deleteElements({ nodes: [], links: [], annotations: [target.id] }) },
+        ],
+        target.clientX,
+        target.clientY,
+      );
+      return;
+    }
     if (target.kind === "node") {
       const node = this.store.nodes.get(target.id);
       if (!node) return;
@@ -261,6 +408,7 @@ class Editor {
           { label: "Stop", action: () => this.actions.nodeAction(node.id, "stop"), disabled: !running },
           { label: "Restart", action: () => this.actions.nodeAction(node.id, "restart") },
           { label: "Console", action: () => this.openConsole(node.id), disabled: !running },
+          { label: "Console in a window", action: () => this.popOutConsole(node.id), disabled: !running },
           {
             label: "Rename",
             action: () => {
@@ -269,7 +417,14 @@ class Editor {
               this.inspected.view.focusName();
             },
           },
-          { label: "Delete", action: () => this.actions.deleteNode(node.id) },
+          {
+            label: "Duplicate",
+            action: () => {
+              if (!this.canvas.selection().nodes.includes(node.id)) this.canvas.select(node.id);
+              this.duplicate();
+            },
+          },
+          { label: "Delete", action: () => this.deleteElements({ nodes: [node.id], links: [] }) },
         ],
         target.clientX,
         target.clientY,
@@ -290,7 +445,7 @@ class Editor {
             disabled: this.store.links.get(target.id)?.status !== "up",
             title: "Capture packets on one end of this link (the link must be up)",
           },
-          { label: "Delete", action: () => this.actions.deleteLink(target.id) },
+          { label: "Delete", action: () => this.deleteElements({ nodes: [], links: [target.id] }) },
         ],
         target.clientX,
         target.clientY,
@@ -299,10 +454,135 @@ class Editor {
   }
 
   deleteSelection() {
-    const selected = this.canvas.selected();
-    if (!selected.length) return;
-    this.actions.deleteMany({ nodes: selected.nodes().map((n) => n.id()), links: selected.edges().map((e) => e.id()) });
+    const selection = this.canvas.selection();
+    if (!selection.nodes.length && !selection.links.length && !selection.annotations.length) return;
+    return this.deleteElements(selection);
+  }
+
+  /**
+   * Deletes nodes, links and annotations; asks first when more than one element goes or a node is running.
+   * What goes is copied beforehand so that undo can rebuild it.
+   */
+  async deleteElements(selection) {
+    const plan = deletionPlan({ annotations: [], ...selection }, this.store);
+    if (!plan.count) return;
+    if (plan.ask && !(await confirmDeletion(plan))) return;
+    const elements = {
+      nodes: plan.nodes.map((n) => ({ ...n })),
+      links: plan.links.map((l) => ({ ...l })),
+      annotations: plan.annotations.map((a) => ({ ...a })),
+    };
+    const label = plan.count === 1 ? `delete ${plan.lines[0]}` : `delete ${plan.count} elements`;
     this.inspect(null);
+    try {
+      await this.history.perform(commands.deleted(this.actions, elements, label));
+    } catch (error) {
+      this.notices.error(`could not ${label}: ${error.message}`);
+    }
+  }
+
+  async moveNodes(moves) {
+    const recorded = moves
+      .filter((m) => this.store.nodes.has(m.id))
+      .map((m) => {
+        const node = this.store.nodes.get(m.id);
+        return { id: m.id, from: { x: node.x, y: node.y }, to: { x: m.x, y: m.y } };
+      });
+    const saved = new Set(await this.actions.moveNodes(moves));
+    const done = recorded.filter((m) => saved.has(m.id));
+    if (done.length) this.history.record(commands.moved(this.actions, done));
+  }
+
+  async renameNode(id, name) {
+    const before = this.store.nodes.get(id)?.name;
+    await this.actions.renameNode(id, name);
+    if (before && before !== name) this.history.record(commands.renamed(this.actions, id, before, name));
+  }
+
+  async setImpairment(id, body) {
+    const before = structuredClone(this.store.links.get(id)?.impairment || {});
+    const link = await this.actions.setImpairment(id, body);
+    const after = structuredClone(link?.impairment || body.impairment || {});
+    this.history.record(commands.impaired(this.actions, id, before, after));
+    return link;
+  }
+
+  /** Keeps a copy of the selection for paste (in this page; the system clipboard is left alone). */
+  copySelection() {
+    const copy = copyOf(this.canvas.selection(), this.store);
+    if (isEmpty(copy)) return false;
+    this.clipboard = copy;
+    this.pastes = 0;
+    this.notices.info(`copied ${copy.nodes.length} node(s), ${copy.links.length} link(s)`);
+    return true;
+  }
+
+  /**
+   * Creates the copied nodes (unique names, shifted), the links between them and the copied annotations, then
+   * selects what was made. One undo removes the whole paste.
+   */
+  async paste() {
+    if (isEmpty(this.clipboard)) return;
+    this.pastes = (this.pastes || 0) + 1;
+    const shift = 40 * this.pastes;
+    const plan = pastePlan(this.clipboard, [...this.store.nodes.values()].map((n) => n.name), { x: shift, y: shift });
+    const made = { nodes: [], links: [], annotations: [] };
+    const newId = new Map();
+    try {
+      for (const { from, body } of plan.nodes) {
+        const node = await this.actions.createNodeFrom(body);
+        newId.set(from, node.id);
+        made.nodes.push(node);
+      }
+      for (const { body } of plan.links) {
+        body.a.node = newId.get(body.a.node);
+        body.b.node = newId.get(body.b.node);
+        made.links.push(await this.actions.createLink(body));
+      }
+      for (const { body } of plan.annotations) made.annotations.push(await this.actions.createAnnotation(body));
+    } catch (error) {
+      this.notices.error(`paste stopped: ${error.message}`);
+    }
+    if (!made.nodes.length && !made.annotations.length) return;
+    this.history.record(commands.created(this.actions, made, `paste ${made.nodes.length + made.annotations.length} element(s)`));
+    this.canvas.selectOnly([...made.nodes, ...made.links, ...made.annotations].map((e) => e.id));
+  }
+
+  async duplicate() {
+    const keep = this.clipboard;
+    const keepPastes = this.pastes;
+    if (!this.copySelection()) return;
+    await this.paste();
+    this.clipboard = keep ?? this.clipboard;
+    this.pastes = keep ? keepPastes : this.pastes;
+  }
+
+  async undo() {
+    try {
+      const command = await this.history.undo();
+      if (command) this.notices.info(`undone: ${command.label}`);
+    } catch (error) {
+      this.notices.error(`could not undo ${this.history.undoLabel}: ${error.message}`);
+    }
+  }
+
+  async redo() {
+    try {
+      const command = await this.history.redo();
+      if (command) this.notices.info(`redone: ${command.label}`);
+    } catch (error) {
+      this.notices.error(`could not redo ${this.history.redoLabel}: ${error.message}`);
+    }
+  }
+
+  showHistory() {
+    const undo = $("btn-undo");
+    const redo = $("btn-redo");
+    if (!undo || !redo) return;
+    undo.disabled = !this.history.canUndo;
+    redo.disabled = !this.history.canRedo;
+    undo.title = this.history.canUndo ? `Undo ${this.history.undoLabel} (Ctrl-Z)` : "Nothing to undo";
+    redo.title = this.history.canRedo ? `Redo ${this.history.redoLabel} (Ctrl-Shift-Z)` : "Nothing to redo";
   }
 
   setLinkMode(on) {
@@ -317,7 +597,14 @@ class Editor {
     $("btn-stop-all").addEventListener("click", () => this.actions.labAction("stop"));
     $("btn-link-mode").addEventListener("click", () => this.setLinkMode(!this.canvas.linkMode));
     $("btn-delete").addEventListener("click", () => this.deleteSelection());
-    $("btn-fit").addEventListener("click", () => this.canvas.fit());
+    $("btn-fit").addEventListener("click", (event) => this.canvas.fit({ all: event.shiftKey }));
+    $("btn-zoom-in").addEventListener("click", () => this.canvas.zoomStep(1));
+    $("btn-zoom-out").addEventListener("click", () => this.canvas.zoomStep(-1));
+    $("snap-grid").addEventListener("change", (event) => this.canvas.setSnap(event.target.checked));
+    $("btn-undo").addEventListener("click", () => this.undo());
+    for (const kind of ["text", "rect", "ellipse"]) $(`btn-add-${kind}`).addEventListener("click", () => this.addAnnotation(kind));
+    $("btn-redo").addEventListener("click", () => this.redo());
+    this.showHistory();
     const exportLink = $("btn-export");
     exportLink.href = this.actions.exportUrl();
   }
@@ -326,6 +613,33 @@ class Editor {
     document.addEventListener("keydown", (event) => {
       const typing = event.target.closest("input, textarea, select, .xterm, dialog");
       if (typing) return;
+      const mod = event.ctrlKey || event.metaKey;
+      if (mod && (event.key === "z" || event.key === "Z")) {
+        event.preventDefault();
+        if (event.shiftKey) this.redo();
+        else this.undo();
+        return;
+      }
+      if (mod && (event.key === "y" || event.key === "Y")) {
+        event.preventDefault();
+        this.redo();
+        return;
+      }
+      if (mod && (event.key === "c" || event.key === "C")) {
+        if (this.copySelection()) event.preventDefault();
+        return;
+      }
+      if (mod && (event.key === "v" || event.key === "V")) {
+        event.preventDefault();
+        this.paste();
+        return;
+      }
+      if (mod && (event.key === "d" || event.key === "D")) {
+        event.preventDefault();
+        this.duplicate();
+        return;
+      }
+      if (mod) return;
       if (event.key === "Delete" || event.key === "Backspace") {
         event.preventDefault();
         this.deleteSelection();
@@ -334,7 +648,17 @@ class Editor {
       } else if (event.key === "Escape") {
         this.setLinkMode(false);
       } else if (event.key === "f" || event.key === "F") {
-        this.canvas.fit();
+        this.canvas.fit({ all: event.shiftKey });
+      } else if (event.key === "+" || event.key === "=") {
+        this.canvas.zoomStep(1);
+      } else if (event.key === "-") {
+        this.canvas.zoomStep(-1);
+      } else if (event.key === "m" || event.key === "M") {
+        this.canvas.minimap.visible = !this.canvas.minimap.visible;
+      } else if (event.key === "g" || event.key === "G") {
+        const snap = $("snap-grid");
+        snap.checked = !snap.checked;
+        this.canvas.setSnap(snap.checked);
       }
     });
   }

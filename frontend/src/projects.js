@@ -1,5 +1,7 @@
 /**
- * The project list page: lists the user's projects and creates, opens, exports, imports and deletes them.
+ * The project list page: lists the user's projects and creates, opens, renames, duplicates ("save as"), exports,
+ * imports and deletes them. Long names are cut with an ellipsis (the full name in the tooltip), so the table never
+ * grows wider than the page.
  *
  * Division of labour: talks to /api/projects/ and /api/examples/ only; refusals are shown under the form or row that caused them.
  * Opening a project is a plain link to the editor page.
@@ -10,6 +12,7 @@ import "./styles/projects.css";
 
 import { ApiClient } from "./lib/api-client.js";
 import { h } from "./lib/dom-builder.js";
+import { exportFileName } from "./lib/export-name.js";
 
 const api = new ApiClient(document.getElementById("projects-config")?.dataset.apiBase || "/api");
 const $ = (id) => document.getElementById(id);
@@ -24,20 +27,77 @@ function fieldMessage(error, field) {
   return error.message;
 }
 
+function nameCell(project, error) {
+  const link = h("a", { href: editorUrl(project), className: "project-link", title: project.name }, project.name);
+  const cell = h("td", { className: "name-cell" }, link);
+  cell.startRename = () => {
+    const input = h("input", { name: "name", value: project.name, maxlength: 100, "aria-label": "new project name" });
+    const form = h(
+      "form",
+      {
+        className: "rename-project",
+        onsubmit: async (event) => {
+          event.preventDefault();
+          error.textContent = "";
+          try {
+            await api.patch(`/projects/${project.id}/`, { name: input.value.trim() });
+            await refresh();
+          } catch (err) {
+            error.textContent = fieldMessage(err, "name");
+            input.focus();
+          }
+        },
+      },
+      input,
+      h("button", { type: "submit", className: "primary" }, "Save"),
+      h("button", { type: "button", onclick: () => cell.replaceChildren(link) }, "Cancel"),
+    );
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") cell.replaceChildren(link);
+    });
+    cell.replaceChildren(form);
+    input.focus();
+    input.select();
+  };
+  return cell;
+}
+
 function row(project) {
   const error = h("div", { className: "field-error" });
   const created = project.created ? new Date(project.created).toLocaleString() : "";
+  const name = nameCell(project, error);
   return h(
     "tr",
     { dataset: { projectId: project.id } },
-    h("td", {}, h("a", { href: editorUrl(project), className: "project-link" }, project.name)),
+    name,
     h("td", {}, h("span", { className: `status-text status-${project.status}` }, project.status || "")),
-    h("td", { className: "muted" }, created),
+    h("td", { className: "muted created-cell" }, created),
     h(
       "td",
       { className: "row-actions" },
       h("a", { href: editorUrl(project), className: "button" }, "Open"),
-      h("a", { href: `${api.base}/projects/${project.id}/export/`, className: "button", download: `${project.name}.json` }, "Export"),
+      h("button", { type: "button", className: "rename-button", onclick: () => name.startRename() }, "Rename"),
+      h(
+        "button",
+        {
+          type: "button",
+          className: "duplicate-button",
+          title: "Save as a new project (nodes, links, settings and notes; not what running containers wrote)",
+          onclick: async (event) => {
+            event.target.disabled = true;
+            error.textContent = "";
+            try {
+              await api.post(`/projects/${project.id}/duplicate/`, {});
+              await refresh();
+            } catch (err) {
+              error.textContent = err.message;
+              event.target.disabled = false;
+            }
+          },
+        },
+        "Duplicate",
+      ),
+      h("a", { href: `${api.base}/projects/${project.id}/export/`, className: "button", download: exportFileName(project.name) }, "Export"),
       h(
         "button",
         {

@@ -192,8 +192,9 @@ def test_box_select_with_shift_and_delete_the_selection(stack, api, project, log
     selected = page.evaluate("window.webgns.canvas.selected().nodes().map((n) => n.data('label')).sort()")
     assert selected == ["a1", "a2"]
 
-    # Delete removes both (and a1's link) on the server; "far" stays.
+    # Delete asks first (two elements), then removes both (and a1's link) on the server; "far" stays.
     page.keyboard.press("Delete")
+    page.click("#confirm-delete-yes")
     page.wait_for_function("window.webgns.canvas.cy.nodes().length === 1")
     names = [n["name"] for n in items(api.get(f"{base}/nodes/", timeout=10).json())]
     assert names == ["far"]

@@ -57,3 +57,9 @@ class ProjectStatus(models.TextChoices):
     STARTED = "started"
     PARTIAL = "partial"
     ERROR = "error"
+
+
+class AnnotationKind(models.TextChoices):
+    TEXT = "text"
+    RECT = "rect"
+    ELLIPSE = "ellipse"

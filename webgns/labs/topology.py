@@ -13,13 +13,14 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from webgns.labs import impairment_fields, limits
-from webgns.labs.models import Link, Node, Project, Template
+from webgns.labs.models import Annotation, Link, Node, Project, Template
 from webgns.labs.validators import validate_name, validate_project_name
 
 FORMAT = "webgns-topology"
 VERSION = 1
 NODE_FIELDS = ("name", "x", "y", "adapters", "environment", "start_command", "startup", "openflow_controller",
                "files", "sysctls", "cpus", "memory_mb")
+ANNOTATION_FIELDS = ("kind", "text", "x", "y", "width", "height", "style", "z")
 
 
 def export_project(project: Project) -> dict:
@@ -57,6 +58,11 @@ def export_project(project: Project) -> dict:
             }
             for lk in project.links.order_by("created")
         ],
+        # Optional on import: documents from before annotations existed have none.
+        "annotations": [
+            {field: getattr(a, field) for field in ANNOTATION_FIELDS}
+            for a in Annotation.objects.filter(project=project).order_by("z", "created")
+        ],
     }
 
 
@@ -71,7 +77,7 @@ def _check(document: object) -> None:
         _fail("format", f"Must be {FORMAT!r}.")
     if document.get("version") != VERSION:
         _fail("version", f"Version {document.get('version')!r} is not supported (this server reads {VERSION}).")
-    for key in ("nodes", "links"):
+    for key in ("nodes", "links", "annotations"):
         if not isinstance(document.get(key, []), list):
             _fail(key, f"{key} must be a list.")
 
@@ -108,18 +114,37 @@ def import_project(document: object, owner, name: str | None = None, template_ow
     templates = usable_templates(template_owner, owner)
     nodes = _nodes(project, raw_nodes, templates)
     links = _links(project, {n.name: n for n in nodes}, raw_links)
+    annotations = _annotations(project, document.get("annotations", []))
     # Increasing timestamps keep the document's order (exports sort by them).
     base = timezone.now()
-    for i, row in enumerate(nodes + links):
+    for i, row in enumerate(nodes + links + annotations):
         row.created = base + timedelta(microseconds=i)
     with transaction.atomic():
         project.save()
         Node.objects.bulk_create(nodes, batch_size=BATCH)
         Link.objects.bulk_create(links, batch_size=BATCH)
+        Annotation.objects.bulk_create(annotations, batch_size=BATCH)
     return project
 
 
 BATCH = 500
+
+
+def _annotations(project: Project, raw_annotations: list) -> list[Annotation]:
+    from webgns.labs.api.serializers import MAX_ANNOTATIONS, AnnotationSerializer
+
+    if len(raw_annotations) > MAX_ANNOTATIONS:
+        _fail("annotations", f"A project holds at most {MAX_ANNOTATIONS} annotations.")
+    found: list[Annotation] = []
+    for i, raw in enumerate(raw_annotations):
+        if not isinstance(raw, dict):
+            _fail(f"annotations[{i}]", "Must be an object.")
+        data = {k: raw[k] for k in ANNOTATION_FIELDS if k in raw}
+        serializer = AnnotationSerializer(data=data, context={"project": project, "importing": True})
+        if not serializer.is_valid():
+            raise serializers.ValidationError({f"annotations[{i}]": serializer.errors})
+        found.append(Annotation(project=project, **serializer.validated_data))
+    return found
 
 
 def _nodes(project: Project, raw_nodes: list, templates: dict[str, Template]) -> list[Node]:

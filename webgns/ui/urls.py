@@ -1,5 +1,6 @@
-"""Pages of the browser UI: the project list at /, the editor at /projects/<uuid>/, the course list at
-/courses/ and a course at /courses/<uuid>/ (the teacher's or the student's page, by role)."""
+"""Pages of the browser UI: the project list at /, the editor at /projects/<uuid>/, a node's console in a
+window of its own at /projects/<uuid>/nodes/<uuid>/terminal/, the course list at /courses/ and a course at
+/courses/<uuid>/ (the teacher's or the student's page, by role)."""
 
 from django.urls import path
 
@@ -10,6 +11,7 @@ app_name = "ui"
 urlpatterns = [
     path("", page("ui/projects.html"), name="projects"),
     path("projects/<uuid:project_id>/", page("ui/editor.html"), name="editor"),
+    path("projects/<uuid:project_id>/nodes/<uuid:node_id>/terminal/", page("ui/terminal.html"), name="terminal"),
     path("courses/", page("ui/courses.html"), name="courses"),
     path("courses/<uuid:course_id>/", page("ui/course.html"), name="course"),
 ]

@@ -11,18 +11,30 @@ import cytoscape from "cytoscape";
 import edgehandles from "cytoscape-edgehandles";
 import { changedData, linkElement, nodeElement, statusText } from "../lib/graph-elements.js";
 import { canvasStyle } from "./canvas-style.js";
+import { boundsOf, fitViewport, GRID, LABEL_MIN_ZOOM, snapPoint, steppedZoom, wheelZoomFactor } from "./grid.js";
+import { Minimap } from "./minimap.js";
+import { iconUri, roleOf } from "./role-icons.js";
+import { annotationElement, topLeft } from "./annotations.js";
+import { AnnotationResizer } from "./annotation-resize.js";
 
 cytoscape.use(edgehandles);
 
 export const TEMPLATE_MIME = "application/x-webgns-template";
 const LARGE_LAB_LINKS = 300;
 
+/** What the editor calls an element: "node", "link" or "annotation". */
+function kindOf(el) {
+  if (el.isEdge()) return "link";
+  return el.hasClass("annotation") ? "annotation" : "node";
+}
+
 export class LabCanvas {
   /**
    * @param {HTMLElement} container
    * @param {import("../lib/lab-store.js").LabStore} store
    * @param {object} on callbacks: moved(nodes[{id,x,y}]), linkDrawn(sourceId, targetId), dropTemplate(templateId, {x,y}),
-   *   select(element|null), contextMenu({kind, id, clientX, clientY}), open(nodeId)
+   *   select(element|null), contextMenu({kind, id, clientX, clientY}), open(nodeId); for annotations:
+   *   annotationsMoved([{id,x,y}]), annotationResized(id, {x,y,width,height}), editAnnotation(id)
    * @param {{webgl?: boolean}} options
    */
   constructor(container, store, on, options = {}) {
@@ -36,7 +48,8 @@ export class LabCanvas {
       minZoom: 0.05,
       maxZoom: 4,
       boxSelectionEnabled: true,
-      selectionType: "additive",
+      // A click replaces the selection, shift/ctrl-click toggles one element, shift+drag adds a box (selection.js).
+      selectionType: "single",
       // While panning/zooming, draw a cached bitmap of the viewport instead of every element.
       textureOnViewport: true,
       motionBlur: false,
@@ -44,13 +57,17 @@ export class LabCanvas {
       renderer: options.webgl ? { name: "canvas", webgl: true } : { name: "canvas" },
     });
     this.edgeHandles = this.cy.edgehandles({
-      canConnect: (source, target) => source.isNode() && target.isNode() && !source.same(target),
+      canConnect: (source, target) =>
+        source.isNode() && target.isNode() && !source.same(target) && !source.hasClass("annotation") && !target.hasClass("annotation"),
       edgeParams: () => ({ data: { temporary: true } }),
       hoverDelay: 50,
       snap: true,
       snapThreshold: 30,
     });
     this.linkMode = false;
+    this.snapToGrid = false;
+    this.minimap = new Minimap(container, this.cy);
+    this.resizer = new AnnotationResizer(container, this.cy, (id, box) => this.on.annotationResized?.(id, box));
     this.bindGestures();
     // The terminal dock opening or closing resizes the canvas: Cytoscape only watches the window.
     new ResizeObserver(() => this.cy.resize()).observe(container);
@@ -78,14 +95,17 @@ export class LabCanvas {
     cy.on("tap", "node, edge", (event) => {
       const el = event.target;
       if (el.data("temporary")) return;
-      this.on.select({ kind: el.isNode() ? "node" : "link", id: el.id() });
+      this.on.select({ kind: kindOf(el), id: el.id() });
     });
-    cy.on("dbltap", "node", (event) => this.on.open(event.target.id()));
+    cy.on("dbltap", "node", (event) => {
+      if (event.target.hasClass("annotation")) this.on.editAnnotation?.(event.target.id());
+      else this.on.open(event.target.id());
+    });
     cy.on("cxttap", "node, edge", (event) => {
       const el = event.target;
       const rect = this.container.getBoundingClientRect();
       this.on.contextMenu({
-        kind: el.isNode() ? "node" : "link",
+        kind: kindOf(el),
         id: el.id(),
         clientX: rect.left + event.renderedPosition.x,
         clientY: rect.top + event.renderedPosition.y,
@@ -98,6 +118,24 @@ export class LabCanvas {
     cy.on("mouseout", "node", () => {
       this.container.title = "";
     });
+    // The wheel zooms by the distance scrolled (grid.js's wheelZoomFactor: 1.25× per mouse notch). Cytoscape
+    // 3.35's own handler turns a mouse notch into about 1.03× after sampling the device, too slow to be usable.
+    // Cytoscape listens on the container in the capture phase, so this listens on its parent, which captures first.
+    (this.container.parentElement || this.container).addEventListener(
+      "wheel",
+      (event) => {
+        if (!this.container.contains(event.target)) return;
+        event.preventDefault();
+        event.stopPropagation();
+        const rect = this.container.getBoundingClientRect();
+        const level = Math.min(cy.maxZoom(), Math.max(cy.minZoom(), cy.zoom() * wheelZoomFactor(event.deltaY, event.deltaMode)));
+        // Over the minimap, zoom about the middle of the view; elsewhere about the pointer.
+        const overMap = event.target.closest?.(".minimap");
+        const at = overMap ? { x: cy.width() / 2, y: cy.height() / 2 } : { x: event.clientX - rect.left, y: event.clientY - rect.top };
+        cy.zoom({ level, renderedPosition: at });
+      },
+      { capture: true, passive: false },
+    );
     this.container.addEventListener("dragover", (event) => {
       if (event.dataTransfer.types.includes(TEMPLATE_MIME)) {
         event.preventDefault();
@@ -108,21 +146,37 @@ export class LabCanvas {
       const templateId = event.dataTransfer.getData(TEMPLATE_MIME);
       if (!templateId) return;
       event.preventDefault();
-      this.on.dropTemplate(templateId, this.modelPosition(event.clientX, event.clientY));
+      const at = this.modelPosition(event.clientX, event.clientY);
+      this.on.dropTemplate(templateId, this.snapToGrid ? snapPoint(at) : at);
     });
   }
 
   reportMoved() {
+    if (this.snapToGrid) {
+      this.cy.batch(() => {
+        this.cy.nodes(":selected").union(this.grabbed || this.cy.collection()).forEach((n) => {
+          n.position(snapPoint(n.position()));
+        });
+      });
+    }
     const moved = this.cy.nodes(":selected").union(this.grabbed || this.cy.collection()).filter((n) => {
       const node = this.store.nodes.get(n.id());
       if (!node) return false;
       const p = n.position();
       return Math.round(p.x) !== Math.round(node.x) || Math.round(p.y) !== Math.round(node.y);
     });
+    const notes = this.cy.nodes(".annotation:selected").union((this.grabbed || this.cy.collection()).filter(".annotation"));
     this.grabbed = null;
     if (moved.length) {
       this.on.moved(moved.map((n) => ({ id: n.id(), x: Math.round(n.position("x")), y: Math.round(n.position("y")) })));
     }
+    const movedNotes = notes
+      .map((n) => ({ id: n.id(), ...topLeft(n.position(), n.data("w"), n.data("h")) }))
+      .filter((m) => {
+        const a = this.store.annotations.get(m.id);
+        return a && (Math.round(a.x) !== m.x || Math.round(a.y) !== m.y);
+      });
+    if (movedNotes.length) this.on.annotationsMoved?.(movedNotes);
   }
 
   /** Model coordinates of a point given in client (page viewport) coordinates. */
@@ -160,8 +214,13 @@ export class LabCanvas {
       case "link.updated":
         this.syncLink(this.store.links.get(change.id));
         break;
+      case "annotation.created":
+      case "annotation.updated":
+        this.syncAnnotation(this.store.annotations.get(change.id));
+        break;
       case "node.deleted":
       case "link.deleted":
+      case "annotation.deleted":
         cy.getElementById(change.id).remove();
         break;
       default:
@@ -175,12 +234,18 @@ export class LabCanvas {
     cy.batch(() => {
       cy.elements().forEach((el) => {
         if (el.data("temporary")) return;
-        const known = el.isNode() ? this.store.nodes.has(el.id()) : this.store.links.has(el.id());
+        const known = el.isNode()
+          ? this.store.nodes.has(el.id()) || this.store.annotations.has(el.id())
+          : this.store.links.has(el.id());
         if (!known) el.remove();
       });
       const add = [];
+      for (const annotation of this.store.annotations.values()) {
+        if (cy.getElementById(annotation.id).empty()) add.push(annotationElement(annotation));
+        else this.syncAnnotation(annotation);
+      }
       for (const node of this.store.nodes.values()) {
-        if (cy.getElementById(node.id).empty()) add.push(nodeElement(node));
+        if (cy.getElementById(node.id).empty()) add.push(this.nodeDefinition(node));
         else this.syncNode(node);
       }
       for (const link of this.store.links.values()) {
@@ -202,10 +267,27 @@ export class LabCanvas {
     }
   }
 
+  /** The Cytoscape definition of a lab node: graph-elements' data plus its role icon with a status badge. */
+  nodeDefinition(node) {
+    const element = nodeElement(node);
+    const role = roleOf(node, this.templates?.get(node.template));
+    element.data.role = role;
+    element.data.icon = iconUri(role, element.data.status);
+    return element;
+  }
+
+  /** Templates by id, for the role each node is drawn as; redraws icons that change. */
+  setTemplates(templates) {
+    this.templates = new Map(templates.map((t) => [t.id, t]));
+    this.cy.batch(() => {
+      for (const node of this.store.nodes.values()) this.syncNode(node);
+    });
+  }
+
   syncNode(node) {
     if (!node) return;
     const el = this.cy.getElementById(node.id);
-    const wanted = nodeElement(node);
+    const wanted = this.nodeDefinition(node);
     if (el.empty()) {
       this.cy.add(wanted);
       return;
@@ -213,6 +295,22 @@ export class LabCanvas {
     const changed = changedData({ data: el.data() }, wanted);
     if (Object.keys(changed).length) el.data(changed);
     // Never yank a node out from under the user's mouse.
+    if (!el.grabbed()) {
+      const p = el.position();
+      if (p.x !== wanted.position.x || p.y !== wanted.position.y) el.position(wanted.position);
+    }
+  }
+
+  syncAnnotation(annotation) {
+    if (!annotation) return;
+    const el = this.cy.getElementById(annotation.id);
+    const wanted = annotationElement(annotation);
+    if (el.empty()) {
+      this.cy.add(wanted);
+      return;
+    }
+    const changed = changedData({ data: el.data() }, wanted);
+    if (Object.keys(changed).length) el.data(changed);
     if (!el.grabbed()) {
       const p = el.position();
       if (p.x !== wanted.position.x || p.y !== wanted.position.y) el.position(wanted.position);
@@ -247,34 +345,65 @@ export class LabCanvas {
   }
 
   /**
-   * Zooms and pans so every node shows. Computed from node positions rather than cy.fit(): Cytoscape's
-   * bounding boxes measure every label's text, which costs ~0.5 s on a 1000-node lab.
+   * Zooms and pans so every node shows, but never so far out that names vanish (LABEL_MIN_ZOOM): a lab too big
+   * for that is centred, and the minimap shows the rest. `all` shows everything whatever the zoom. Computed
+   * from node positions rather than cy.fit(): Cytoscape's bounding boxes measure every label's text, which
+   * costs ~0.5 s on a 1000-node lab.
    */
-  fit() {
+  fit({ all = false } = {}) {
     const cy = this.cy;
-    const nodes = cy.nodes();
-    if (!nodes.length) return;
-    let [x1, y1, x2, y2] = [Infinity, Infinity, -Infinity, -Infinity];
-    nodes.forEach((n) => {
-      const p = n.position();
-      x1 = Math.min(x1, p.x);
-      y1 = Math.min(y1, p.y);
-      x2 = Math.max(x2, p.x);
-      y2 = Math.max(y2, p.y);
-    });
+    const box = boundsOf(cy.nodes().map((n) => n.position()));
+    if (!box) return;
     // Room for the node itself and the name under it.
-    x1 -= 50;
-    x2 += 50;
-    y1 -= 30;
-    y2 += 50;
-    const width = cy.width();
-    const height = cy.height();
-    const zoom = Math.max(cy.minZoom(), Math.min(1.5, (width - 40) / (x2 - x1), (height - 40) / (y2 - y1)));
-    cy.viewport({ zoom, pan: { x: (width - zoom * (x1 + x2)) / 2, y: (height - zoom * (y1 + y2)) / 2 } });
+    const padded = { x1: box.x1 - 50, x2: box.x2 + 50, y1: box.y1 - 30, y2: box.y2 + 50 };
+    cy.viewport(fitViewport(padded, cy.width(), cy.height(), { minZoom: all ? cy.minZoom() : LABEL_MIN_ZOOM }));
+  }
+
+  /** One zoom step in (+1) or out (-1) about the middle of the canvas. */
+  zoomStep(direction) {
+    const cy = this.cy;
+    const level = steppedZoom(cy.zoom(), direction, { min: cy.minZoom(), max: cy.maxZoom() });
+    cy.zoom({ level, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+  }
+
+  /** Turns snapping on or off; while on, the grid shows behind the lab. */
+  setSnap(on) {
+    this.snapToGrid = on;
+    this.container.classList.toggle("show-grid", on);
+    if (on) {
+      this.drawGrid ??= () => {
+        const zoom = this.cy.zoom();
+        const pan = this.cy.pan();
+        this.container.style.backgroundSize = `${GRID * zoom}px ${GRID * zoom}px`;
+        this.container.style.backgroundPosition = `${pan.x}px ${pan.y}px`;
+      };
+      this.cy.on("viewport", this.drawGrid);
+      this.drawGrid();
+    } else if (this.drawGrid) {
+      this.cy.off("viewport", this.drawGrid);
+    }
   }
 
   selected() {
     return this.cy.$(":selected").filter((el) => !el.data("temporary"));
+  }
+
+  /** The selected ids by kind: {nodes, links, annotations}. */
+  selection() {
+    const selected = this.selected();
+    return {
+      nodes: selected.nodes().filter((n) => !n.hasClass("annotation")).map((n) => n.id()),
+      links: selected.edges().map((e) => e.id()),
+      annotations: selected.nodes(".annotation").map((n) => n.id()),
+    };
+  }
+
+  /** Selects exactly these ids (what a paste made). */
+  selectOnly(ids) {
+    this.cy.batch(() => {
+      this.cy.$(":selected").unselect();
+      for (const id of ids) this.cy.getElementById(id).select();
+    });
   }
 
   select(id) {

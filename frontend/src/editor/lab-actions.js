@@ -33,20 +33,81 @@ export class LabActions {
     return node;
   }
 
-  async moveNodes(moves) {
+  /** Creates a node from a full body (undo, paste); throws on refusal. */
+  async createNodeFrom(body) {
+    const node = await this.api.post(`${this.base}/nodes/`, body);
+    this.store.upsertNode(node);
+    return node;
+  }
+
+  /** Moves nodes and throws the first refusal (undo/redo need to know). */
+  async moveNodesStrict(moves) {
     await Promise.all(
+      moves.map(async ({ id, x, y }) => {
+        await this.api.patch(`${this.base}/nodes/${id}/`, { x, y });
+        if (this.store.nodes.has(id)) this.store.upsertNode({ id, x, y });
+      }),
+    );
+  }
+
+  /** Deletes a node and throws on refusal; one already gone counts as deleted. */
+  async removeNode(id) {
+    try {
+      await this.api.delete(`${this.base}/nodes/${id}/`);
+    } catch (error) {
+      if (error.status !== 404) throw error;
+    }
+    this.store.removeNode(id);
+  }
+
+  async removeLink(id) {
+    try {
+      await this.api.delete(`${this.base}/links/${id}/`);
+    } catch (error) {
+      if (error.status !== 404) throw error;
+    }
+    this.store.removeLink(id);
+  }
+
+  async createAnnotation(body) {
+    const annotation = await this.api.post(`${this.base}/annotations/`, body);
+    this.store.upsertAnnotation(annotation);
+    return annotation;
+  }
+
+  async updateAnnotation(id, body) {
+    const annotation = await this.api.patch(`${this.base}/annotations/${id}/`, body);
+    this.store.upsertAnnotation(annotation);
+    return annotation;
+  }
+
+  async removeAnnotation(id) {
+    try {
+      await this.api.delete(`${this.base}/annotations/${id}/`);
+    } catch (error) {
+      if (error.status !== 404) throw error;
+    }
+    this.store.removeAnnotation(id);
+  }
+
+  /** Saves positions; reports refusals and puts those nodes back. Resolves to the ids that moved. */
+  async moveNodes(moves) {
+    const saved = await Promise.all(
       moves.map(async ({ id, x, y }) => {
         try {
           await this.api.patch(`${this.base}/nodes/${id}/`, { x, y });
           // Merge only what we changed: the answer's status may be older than an event already applied.
           if (this.store.nodes.has(id)) this.store.upsertNode({ id, x, y });
+          return id;
         } catch (error) {
           this.report(`could not save the position of ${this.nodeName(id)}: ${error.message}`);
           const node = this.store.nodes.get(id);
           if (node) this.store.upsertNode({ ...node }); // puts it back where the server has it
+          return null;
         }
       }),
     );
+    return saved.filter(Boolean);
   }
 
   async renameNode(id, name) {

@@ -1,5 +1,5 @@
 /**
- * The editor's copy of one project's lab: nodes and links keyed by id, and the last event seq seen.
+ * The editor's copy of one project's lab: nodes, links and annotations keyed by id, and the last event seq seen.
  *
  * Division of labour: this module is pure state. It applies the events socket's snapshot and
  * events (detecting seq gaps so the caller can ask for a resync), and merges what REST responses
@@ -19,6 +19,8 @@ export class LabStore {
     this.nodes = new Map();
     /** @type {Map<string, object>} */
     this.links = new Map();
+    /** @type {Map<string, object>} text notes and shapes drawn behind the lab */
+    this.annotations = new Map();
     /** @type {Map<string, object>} operations in progress, by id */
     this.operations = new Map();
     this.seq = null;
@@ -40,10 +42,11 @@ export class LabStore {
 
   /** Replaces everything with a snapshot message {"type":"snapshot","seq",project:{nodes,links,...}}. */
   applySnapshot(message) {
-    const { nodes = [], links = [], ...project } = message.project || {};
+    const { nodes = [], links = [], annotations = [], ...project } = message.project || {};
     this.project = project;
     this.nodes = new Map(nodes.map((n) => [n.id, n]));
     this.links = new Map(links.map((l) => [l.id, l]));
+    this.annotations = new Map(annotations.map((a) => [a.id, a]));
     this.seq = message.seq;
     this.awaitingSnapshot = false;
     this.emit({ type: "reset" });
@@ -53,11 +56,12 @@ export class LabStore {
    * Fills the store from REST lists when no snapshot has come (the events socket is down). The store keeps
    * waiting for a snapshot, which replaces this copy and starts the event sequence.
    */
-  loadWithoutSnapshot(project, nodes, links) {
+  loadWithoutSnapshot(project, nodes, links, annotations = []) {
     if (!this.awaitingSnapshot) return false;
     this.project = project;
     this.nodes = new Map(nodes.map((n) => [n.id, n]));
     this.links = new Map(links.map((l) => [l.id, l]));
+    this.annotations = new Map(annotations.map((a) => [a.id, a]));
     this.emit({ type: "reset" });
     return true;
   }
@@ -129,6 +133,13 @@ export class LabStore {
       case "link.deleted":
         this.removeLink(message.id);
         break;
+      case "annotation.created":
+      case "annotation.updated":
+        this.upsertAnnotation(message.annotation);
+        break;
+      case "annotation.deleted":
+        this.removeAnnotation(message.id);
+        break;
       case "operation.progress":
       case "operation.done":
         this.updateOperation(message.type, message.operation);
@@ -172,6 +183,18 @@ export class LabStore {
   removeLink(id) {
     if (!this.links.delete(id)) return;
     this.emit({ type: "link.deleted", id });
+  }
+
+  upsertAnnotation(annotation) {
+    if (!annotation || !annotation.id) return;
+    const previous = this.annotations.get(annotation.id);
+    this.annotations.set(annotation.id, previous ? { ...previous, ...annotation } : annotation);
+    this.emit({ type: previous ? "annotation.updated" : "annotation.created", id: annotation.id, previous });
+  }
+
+  removeAnnotation(id) {
+    if (!this.annotations.delete(id)) return;
+    this.emit({ type: "annotation.deleted", id });
   }
 
   updateOperation(type, operation) {

@@ -22,3 +22,20 @@ export function nextNodeName(templateName, taken) {
     if (!names.has(candidate)) return candidate;
   }
 }
+
+/**
+ * A name for a copy of node `name` that no name in `taken` uses: its stem (the name without trailing digits)
+ * followed by the lowest free number, so copies of r1 become r2, r3… The copy's name is added to `taken`.
+ * @param {string} name
+ * @param {Set<string>} taken
+ */
+export function uniqueCopyName(name, taken) {
+  const stem = nameStem(String(name).replace(/\d+$/, "")) || "node";
+  for (let i = 1; ; i += 1) {
+    const candidate = `${stem}${i}`.slice(0, 32);
+    if (!taken.has(candidate)) {
+      taken.add(candidate);
+      return candidate;
+    }
+  }
+}

@@ -6,6 +6,8 @@
  * where xterm does. A watch console (read-only) sends nothing: it takes the watched PTY's size from the server
  * and shows "watching (read-only)" on its tab. The dock only opens, switches and closes tabs; what the frames
  * and close codes mean is lib/console-protocol.js; who may open which node is the server's decision.
+ * The page tells the dock when a node's status changes (`nodeStatus`): a tab then says "stopped", and reconnects
+ * by itself when its node is started again. A page may offer to pop a console out into a window of its own.
  */
 
 import "../styles/terminals.css";
@@ -20,6 +22,7 @@ function loadXterm() {
 }
 
 const MODE_LABELS = { control: "", watch: "watching (read-only)" };
+export const SCROLLBACK_LINES = 10000;
 
 class ConsoleTab {
   constructor(dock, node, url, mode, { Terminal, FitAddon }) {
@@ -38,6 +41,23 @@ class ConsoleTab {
       },
       h("span", { className: "terminal-tab-name" }, node.label || node.name),
       this.readOnly ? h("span", { className: "terminal-mode" }, MODE_LABELS.watch) : null,
+      (this.stateLabel = h("span", { className: "terminal-state", hidden: true })),
+      dock.popOut && !this.readOnly
+        ? h(
+            "button",
+            {
+              type: "button",
+              className: "terminal-tab-popout",
+              title: "Open in a window of its own",
+              "aria-label": `pop out ${node.label || node.name} console`,
+              onclick: (event) => {
+                event.stopPropagation();
+                dock.popOut(node);
+              },
+            },
+            "↗",
+          )
+        : null,
       h(
         "button",
         {
@@ -58,11 +78,27 @@ class ConsoleTab {
       disableStdin: this.readOnly,
       fontSize: 13,
       fontFamily: "DejaVu Sans Mono, Menlo, Consolas, monospace",
-      scrollback: 5000,
+      scrollback: SCROLLBACK_LINES,
       convertEol: false,
     });
     this.fit = new FitAddon();
     this.terminal.loadAddon(this.fit);
+    // Ctrl-C stays the shell's interrupt: copy and paste are Ctrl-Shift-C / Ctrl-Shift-V, as in terminal emulators.
+    this.terminal.attachCustomKeyEventHandler((event) => {
+      if (event.type !== "keydown" || !event.ctrlKey || !event.shiftKey) return true;
+      if (event.code === "KeyC" && this.terminal.hasSelection()) {
+        navigator.clipboard?.writeText(this.terminal.getSelection()).catch(() => {});
+        return false;
+      }
+      if (event.code === "KeyV" && !this.readOnly) {
+        navigator.clipboard
+          ?.readText()
+          .then((text) => text && this.terminal.paste(text))
+          .catch(() => {});
+        return false;
+      }
+      return true;
+    });
     this.url = url;
     this.watchedSize = null; // a watcher's terminal takes the size of the PTY it shows, not of its pane
     this.connect();
@@ -74,6 +110,7 @@ class ConsoleTab {
     this.ws = ws;
     ws.addEventListener("open", () => {
       this.sendSize();
+      this.retries = 0;
       this.button.classList.remove("closed");
     });
     ws.addEventListener("message", (event) => {
@@ -81,10 +118,15 @@ class ConsoleTab {
       else this.terminal.write(new Uint8Array(event.data));
     });
     ws.addEventListener("close", (event) => {
-      if (this.disposed) return;
-      const again = this.readOnly ? "" : "; press Enter to reconnect";
+      if (this.disposed || ws !== this.ws) return;
+      const again = this.readOnly ? "; it reconnects when the node starts" : "; press Enter to reconnect";
       this.terminal.write(`\r\n\x1b[33m[console closed: ${closeReason(event.code, this.mode)}${again}]\x1b[0m\r\n`);
       this.button.classList.add("closed");
+      // Closed while the node is (still or again) running, e.g. a restart's stop and start both passed before
+      // the old socket closed: try again shortly, a few times.
+      if (this.status === "started" && (this.retries = (this.retries ?? 0) + 1) <= 3) {
+        setTimeout(() => this.reconnectIfStarted(), 1500);
+      }
     });
     if (!this.dataHooked && !this.readOnly) {
       this.dataHooked = true;
@@ -97,6 +139,27 @@ class ConsoleTab {
       });
       this.terminal.onResize(() => this.sendSize());
     }
+  }
+
+  /** The node's status changed: show "stopped" on the tab, reconnect when the node runs again. */
+  setStatus(status) {
+    const previous = this.status;
+    this.status = status;
+    const running = status === "started";
+    this.stateLabel.hidden = running;
+    this.stateLabel.textContent = running ? "" : status === "error" ? "failed" : status;
+    this.button.classList.toggle("node-down", !running);
+    if (running && previous && previous !== "started") {
+      this.retries = 0;
+      this.reconnectIfStarted();
+    }
+  }
+
+  reconnectIfStarted() {
+    if (this.disposed || this.status !== "started") return;
+    if (this.ws && (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING)) return;
+    this.terminal.write("\x1b[36m[node started: reconnecting…]\x1b[0m\r\n");
+    this.connect();
   }
 
   receiveText(data) {
@@ -139,10 +202,12 @@ export class TerminalDock {
   /**
    * @param {HTMLElement} container the dock (hidden while no console is open)
    * @param {(node: object, mode: string) => string} urlFor console websocket URL for a node in a mode
+   * @param {{popOut?: (node: object) => void}} options popOut: offered on each tab (the page opens the window)
    */
-  constructor(container, urlFor) {
+  constructor(container, urlFor, options = {}) {
     this.container = container;
     this.urlFor = urlFor;
+    this.popOut = options.popOut || null;
     this.tabs = new Map();
     this.tabBar = h("div", { className: "terminal-tabs", role: "tablist" });
     this.panes = h("div", { className: "terminal-panes" });
@@ -166,6 +231,7 @@ export class TerminalDock {
     }
     if (!tab) {
       tab = new ConsoleTab(this, node, this.urlFor(node, mode), mode, { Terminal, FitAddon });
+      if (node.status) tab.status = node.status;
       this.tabs.set(node.id, tab);
       this.tabBar.append(tab.button);
       this.panes.append(tab.pane);
@@ -206,6 +272,11 @@ export class TerminalDock {
       this.container.hidden = true;
       document.body.classList.remove("with-terminals");
     }
+  }
+
+  /** Tells a node's tab (if any) that the node's status changed. */
+  nodeStatus(nodeId, status) {
+    this.tabs.get(nodeId)?.setStatus(status);
   }
 
   /** Keeps tab names in step with renames. */

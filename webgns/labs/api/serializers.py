@@ -1,10 +1,11 @@
-"""REST representations of templates, projects, nodes, links and operations, with every input rule.
+"""REST representations of templates, projects, nodes, links, annotations and operations, with every input rule.
 
 Rules that span rows (a port carries one link, names unique per project) are checked here inside
 the view's transaction; the database constraints catch what a race slips past.
 """
 
 import math
+import re
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,7 +18,7 @@ from rest_framework import serializers
 from webgns import image_reference
 from webgns.labs import impairment_fields, openflow_target
 from webgns.labs.choices import NodeKind, NodeStatus
-from webgns.labs.models import ComputeHost, Link, Node, Operation, Project, Template
+from webgns.labs.models import Annotation, ComputeHost, Link, Node, Operation, Project, Template
 from webgns.labs.models.node import port_names
 from webgns.node_rules import capabilities_problem, files_problem, path_problem, sysctls_problem
 
@@ -531,3 +532,57 @@ class UserLimitsSerializer(serializers.Serializer):
     projects = serializers.IntegerField(allow_null=True, required=False, min_value=0, max_value=100000)
     effective = serializers.DictField(read_only=True)
     usage = serializers.DictField(read_only=True)
+
+
+MAX_ANNOTATIONS = 1000
+COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
+# Each style key and what it accepts: a colour, or a number within bounds.
+ANNOTATION_STYLE = {
+    "fill": "colour",
+    "stroke": "colour",
+    "color": "colour",
+    "font_size": (6, 96),
+    "stroke_width": (0, 20),
+    "opacity": (0, 1),
+}
+
+
+class AnnotationSerializer(serializers.ModelSerializer):
+    x = FiniteFloatField(required=False, min_value=-1e7, max_value=1e7)
+    y = FiniteFloatField(required=False, min_value=-1e7, max_value=1e7)
+    width = FiniteFloatField(required=False, min_value=4, max_value=1e5)
+    height = FiniteFloatField(required=False, min_value=4, max_value=1e5)
+    text = serializers.CharField(required=False, allow_blank=True, max_length=4096, trim_whitespace=False)
+    z = serializers.IntegerField(required=False, min_value=-1000, max_value=1000)
+
+    class Meta:
+        model = Annotation
+        fields = ["id", "kind", "text", "x", "y", "width", "height", "style", "z"]
+
+    def validate_style(self, value: object) -> dict:
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("Must be an object.")
+        for key, item in value.items():
+            rule = ANNOTATION_STYLE.get(key)
+            if rule is None:
+                known = ", ".join(sorted(ANNOTATION_STYLE))
+                raise serializers.ValidationError(f"Unknown style {key!r}; known: {known}.")
+            if rule == "colour":
+                if not isinstance(item, str) or not COLOUR.match(item):
+                    raise serializers.ValidationError(f"{key} must be a colour like #1a73e8.")
+            elif isinstance(item, bool) or not isinstance(item, int | float) or not rule[0] <= item <= rule[1]:
+                raise serializers.ValidationError(f"{key} must be a number from {rule[0]} to {rule[1]}.")
+        return value
+
+    def validate(self, attrs: dict) -> dict:
+        if self.instance is None and not self.context.get("importing"):  # an import counts them itself
+            project = self.context["project"]
+            if Annotation.objects.filter(project=project).count() >= MAX_ANNOTATIONS:
+                raise serializers.ValidationError(
+                    {"kind": [f"A project holds at most {MAX_ANNOTATIONS} annotations."]}
+                )
+        return attrs
+
+    def create(self, validated_data: dict) -> Annotation:
+        validated_data["project"] = self.context["project"]
+        return super().create(validated_data)

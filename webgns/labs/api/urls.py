@@ -16,6 +16,7 @@ router.register("users", views.UserViewSet, basename="user")
 nested = SimpleRouter()
 nested.register(r"projects/(?P<project_pk>[0-9a-f-]{36})/nodes", views.NodeViewSet, basename="node")
 nested.register(r"projects/(?P<project_pk>[0-9a-f-]{36})/links", views.LinkViewSet, basename="link")
+nested.register(r"projects/(?P<project_pk>[0-9a-f-]{36})/annotations", views.AnnotationViewSet, basename="annotation")
 
 urlpatterns = [
     path("auth/token/", ThrottledObtainAuthToken.as_view(), name="api-token"),

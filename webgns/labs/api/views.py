@@ -1,4 +1,4 @@
-"""REST views: projects, nodes, links, templates, operations, users, compute hosts.
+"""REST views: projects, nodes, links, annotations, templates, operations, users, compute hosts.
 
 Views validate and store desired state, then hand host work to `webgns.labs.dispatch`.
 Access is decided by `webgns.labs.access`: a project another user cannot see answers 404.
@@ -23,7 +23,7 @@ from webgns.labs.choices import NodeKind, NodeStatus
 from webgns.labs.events import publish
 from webgns.labs.exec_slots import MARGIN_SECONDS as EXEC_MARGIN_SECONDS
 from webgns.labs.exec_slots import TooManyExecs, exec_slot
-from webgns.labs.models import ComputeHost, Link, Node, Operation, Project, Template, UserLimits
+from webgns.labs.models import Annotation, ComputeHost, Link, Node, Operation, Project, Template, UserLimits
 from webgns.labs.validators import project_name_from
 from webgns.node_rules import files_problem
 from webgns.tasks import host_tasks
@@ -88,10 +88,23 @@ class ProjectViewSet(viewsets.ModelViewSet):
     def export(self, request, pk=None) -> Response:
         project = self.get_object()
         response = Response(topology.export_project(project))
-        # Any stored name exports: a header never carries a newline or a quote from it.
-        filename = project_name_from(project.name.replace("\r", " ").replace("\n", " ")) + ".webgns.json"
-        response["Content-Disposition"] = content_disposition_header(True, filename)
+        # Any stored name exports: the header never carries a newline or a quote from it.
+        response["Content-Disposition"] = content_disposition_header(True, export_filename(project.name))
         return response
+
+    @extend_schema(request=dict, responses={201: s.ProjectSerializer})
+    @action(detail=True, methods=["post"])
+    def duplicate(self, request, pk=None) -> Response:
+        """"Save as": a new project of the requester's made from this one's export (nodes, links, annotations;
+        nothing a running container wrote). Any project the requester may see can be duplicated."""
+        project = get_object_or_404(access.visible_projects(request.user), pk=pk)
+        name = request.data.get("name") if isinstance(request.data, dict) else None
+        if name is None or (isinstance(name, str) and not name.strip()):
+            name = project_name_from(f"{project.name} (copy)")
+        elif not isinstance(name, str):
+            raise ValidationError({"name": ["Must be a string."]})
+        copy = topology.import_project(topology.export_project(project), request.user, name=name.strip())
+        return Response(s.ProjectSerializer(copy).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=dict, responses={201: s.ProjectSerializer})
     @action(detail=False, methods=["post"], url_path="import")
@@ -99,6 +112,12 @@ class ProjectViewSet(viewsets.ModelViewSet):
         limits.check_new_project(request.user)
         project = topology.import_project(request.data, request.user, name=request.query_params.get("name"))
         return Response(s.ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
+
+
+def export_filename(name: str) -> str:
+    """The export's file name: the project's name (spaces as "-", no quotes) and .webgns.json."""
+    stem = "".join(c if c.isalnum() or c in "._()+-" else "-" for c in name.strip()).strip(".-") or "project"
+    return f"{stem}.webgns.json"
 
 
 class ProjectScoped:
@@ -277,6 +296,33 @@ class LinkViewSet(ProjectScoped, viewsets.ModelViewSet):
         dispatch.link_deleted(link)
         publish(link.project_id, "link.deleted", id=str(link.id))
         link.delete()
+
+
+class AnnotationViewSet(ProjectScoped, viewsets.ModelViewSet):
+    """Text notes and shapes on the canvas: desired state only, no host work; changes go out as events."""
+
+    serializer_class = s.AnnotationSerializer
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Annotation.objects.none()
+        return Annotation.objects.filter(project=self.get_project())
+
+    @transaction.atomic
+    def perform_create(self, serializer) -> None:
+        annotation = serializer.save()
+        publish(annotation.project_id, "annotation.created", annotation=s.AnnotationSerializer(annotation).data)
+
+    @transaction.atomic
+    def perform_update(self, serializer) -> None:
+        annotation = serializer.save()
+        publish(annotation.project_id, "annotation.updated", annotation=s.AnnotationSerializer(annotation).data)
+
+    @transaction.atomic
+    def perform_destroy(self, annotation: Annotation) -> None:
+        publish(annotation.project_id, "annotation.deleted", id=str(annotation.id))
+        annotation.delete()
 
 
 class OperationViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet):

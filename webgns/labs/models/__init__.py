@@ -1,5 +1,6 @@
 """The lab domain's models, one concept per module."""
 
+from webgns.labs.models.annotation import Annotation
 from webgns.labs.models.compute_host import ComputeHost
 from webgns.labs.models.link import Link
 from webgns.labs.models.node import Node
@@ -8,4 +9,4 @@ from webgns.labs.models.project import Project
 from webgns.labs.models.template import Template
 from webgns.labs.models.user_limits import UserLimits
 
-__all__ = ["ComputeHost", "Link", "Node", "Operation", "Project", "Template", "UserLimits"]
+__all__ = ["Annotation", "ComputeHost", "Link", "Node", "Operation", "Project", "Template", "UserLimits"]

@@ -42,6 +42,8 @@ class Operation(models.Model):
         return {
             "id": str(self.id),
             "kind": self.kind,
+            # The node a node.* operation is about, so the editor can name it ("Starting r1").
+            "target": str(self.target) if self.target else None,
             "done": self.done,
             "total": self.total,
             "status": self.status,
