@@ -8,13 +8,15 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from rest_framework import serializers
 
-from webgns.classrooms import roster
+from webgns.classrooms import check_kinds, roster
 from webgns.classrooms.choices import Role
-from webgns.classrooms.models import Assignment, AuditEvent, Course, Enrollment, StudentCopy
+from webgns.classrooms.models import Assignment, AuditEvent, Check, Course, Enrollment, StudentCopy
+from webgns.classrooms.models.check import MAX_CHECK_TIMEOUT
 from webgns.labs import access as lab_access
 from webgns.labs.models import Project
 
 MAX_NODE_LIMIT = 10000
+MAX_INSTRUCTIONS = 100_000
 
 
 class CourseSerializer(serializers.ModelSerializer):
@@ -125,7 +127,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Assignment
-        fields = ["id", "title", "source", "published", "my_copy", "copies", "created"]
+        fields = ["id", "title", "source", "published", "instructions", "due", "my_copy", "copies", "created"]
 
     @property
     def course(self) -> Course:
@@ -172,6 +174,11 @@ class AssignmentSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError("An assignment needs a title.")
         return value.strip()
 
+    def validate_instructions(self, value: str) -> str:
+        if len(value) > MAX_INSTRUCTIONS:
+            raise serializers.ValidationError(f"Instructions are at most {MAX_INSTRUCTIONS} characters.")
+        return value
+
     def create(self, validated_data: dict) -> Assignment:
         return Assignment.objects.create(course=self.course, **validated_data)
 
@@ -215,3 +222,68 @@ class AuditEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEvent
         fields = ["id", "created", "username", "action", "project", "project_name", "detail"]
+
+
+class CheckSerializer(serializers.ModelSerializer):
+    """A check of an assignment; `node` is a node name of the assignment's lab."""
+
+    expect = serializers.JSONField(required=False)
+    timeout = serializers.IntegerField(required=False, min_value=1, max_value=MAX_CHECK_TIMEOUT)
+
+    class Meta:
+        model = Check
+        fields = [
+            "id", "name", "kind", "node", "command", "expect", "target", "interface", "hint", "timeout",
+            "position", "created",
+        ]
+
+    @property
+    def assignment(self) -> Assignment:
+        return self.context["assignment"]
+
+    def validate_name(self, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise serializers.ValidationError("A check needs a name.")
+        clash = Check.objects.filter(assignment=self.assignment, name=value)
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise serializers.ValidationError(f"This assignment already has a check named {value!r}.")
+        return value
+
+    def validate_node(self, value: str) -> str:
+        names = list(self.assignment.source.nodes.values_list("name", flat=True))
+        if value not in names:
+            raise serializers.ValidationError(
+                f"The lab has no node named {value!r}; its nodes are {', '.join(sorted(names)) or 'none'}."
+            )
+        return value
+
+    def validate(self, data: dict) -> dict:
+        merged = {f: getattr(self.instance, f) for f in ("kind", "command", "expect", "target", "interface")} \
+            if self.instance is not None else {"kind": "command", "command": "", "expect": {}, "target": "",
+                                               "interface": ""}
+        merged |= {k: v for k, v in data.items() if k in merged}
+        kind = merged["kind"]
+        if kind == "command":
+            if not merged["command"].strip():
+                raise serializers.ValidationError({"command": ["A command check needs a command."]})
+            expect = merged["expect"] or {"exit_code": 0}
+            try:
+                data["expect"] = check_kinds.validate_expect(expect)
+            except ValueError as exc:
+                raise serializers.ValidationError({"expect": [str(exc)]}) from None
+        else:
+            if not merged["target"].strip():
+                what = {"reaches": "an address to reach", "route": "a prefix", "address": "an address"}[kind]
+                raise serializers.ValidationError({"target": [f"A {kind} check needs {what}."]})
+            try:
+                check_kinds.plan(kind, target=merged["target"].strip(), interface=merged["interface"])
+            except ValueError as exc:
+                raise serializers.ValidationError({"target": [f"{merged['target']!r}: {exc}"]}) from None
+            data["expect"] = {}
+        return data
+
+    def create(self, validated_data: dict) -> Check:
+        return Check.objects.create(assignment=self.assignment, **validated_data)

@@ -10,14 +10,15 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from webgns.classrooms import access, copies, roster
+from webgns.classrooms import access, copies, grading, roster
 from webgns.classrooms.api import serializers as s
 from webgns.classrooms.choices import Role
-from webgns.classrooms.models import Assignment, AuditEvent, Course, Enrollment, StudentCopy
+from webgns.classrooms.models import Assignment, AuditEvent, Check, CheckRun, Course, Enrollment, StudentCopy
 
 MESSAGES = {
     "classrooms.add_course": "Only staff create courses.",
@@ -26,6 +27,17 @@ MESSAGES = {
     "classrooms.start_assignment": "Only this course's students start copies of its published assignments.",
     "classrooms.manage_copy": "Only this course's teachers may do that.",
 }
+
+
+class CSVRenderer(BaseRenderer):
+    """Lets `?format=csv` through content negotiation; the view hands it the finished text."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, str) else ""
 
 
 def _require(user, perm: str, obj=None) -> None:
@@ -190,6 +202,92 @@ class AssignmentViewSet(CourseScoped, viewsets.ModelViewSet):
             status=status.HTTP_202_ACCEPTED,
         )
 
+    @extend_schema(request=None, responses={202: dict})
+    @action(detail=True, methods=["post"], url_path="check-all")
+    def check_all(self, request, course_pk=None, pk=None) -> Response:
+        """Run the assignment's checks on every student's copy, one worker task per copy."""
+        assignment = self.get_object()
+        _require(request.user, "classrooms.manage_course", self.get_course())
+        if not assignment.checks.exists():
+            raise ValidationError({"checks": ["This assignment has no checks yet."]})
+        runs = grading.request_checks(assignment.copies.all(), request.user)
+        return Response({"operations": [str(r.id) for r in runs]}, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None, responses={200: dict})
+    @action(
+        detail=True, methods=["get"], renderer_classes=[JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+    )
+    def grades(self, request, course_pk=None, pk=None) -> Response:
+        """Student × check: the latest result of each check with its time; `?format=csv` for a sheet."""
+        assignment = self.get_object()
+        _require(request.user, "classrooms.manage_course", self.get_course())
+        if request.accepted_renderer.format == "csv":
+            filename = f"grades-{assignment.title}.csv".replace('"', "")
+            return Response(
+                grading.grid_csv(assignment),
+                content_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+            )
+        return Response(grading.grid(assignment))
+
+
+class CheckViewSet(CourseScoped, viewsets.ModelViewSet):
+    """An assignment's checks, written by its course's teachers."""
+
+    serializer_class = s.CheckSerializer
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_assignment(self) -> Assignment:
+        if getattr(self, "swagger_fake_view", False):
+            return Assignment()
+        if not hasattr(self, "_assignment"):
+            self._assignment = get_object_or_404(
+                Assignment.objects.select_related("source"),
+                course=self.get_course(),
+                pk=self.kwargs["assignment_pk"],
+            )
+        return self._assignment
+
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        _require(request.user, "classrooms.manage_course", self.get_course())
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Check.objects.none()
+        return Check.objects.filter(assignment=self.get_assignment())
+
+    def get_serializer_context(self) -> dict:
+        return super().get_serializer_context() | {"assignment": self.get_assignment()}
+
+
+class CheckRunViewSet(CourseScoped, viewsets.GenericViewSet):
+    """One press of "Check my work": its status, then its results (poll by the 202's operation id)."""
+
+    def get_queryset(self):
+        return CheckRun.objects.filter(copy__assignment__course=self.get_course()).select_related(
+            "copy__assignment"
+        )
+
+    @extend_schema(responses={200: dict})
+    def retrieve(self, request, course_pk=None, pk=None) -> Response:
+        run = get_object_or_404(self.get_queryset(), pk=pk)
+        if not request.user.has_perm("classrooms.view_copy", run.copy):
+            raise NotFound()
+        checks = {c.id: c for c in run.copy.assignment.checks.all()}
+        results = [grading.result_row(checks[r.check_item_id], r) for r in run.results.all()]
+        return Response(
+            {
+                "id": str(run.id),
+                "copy": str(run.copy_id),
+                "status": run.status,
+                "error": run.error,
+                "created": run.created,
+                "finished": run.finished,
+                "results": results,
+            }
+        )
+
 
 class StudentCopyViewSet(
     CourseScoped,
@@ -201,10 +299,35 @@ class StudentCopyViewSet(
     """The teacher's view of every student copy in the course, and the teacher's actions on them."""
 
     serializer_class = s.StudentCopySerializer
+    # A student may ask these of their own copy; everything else is for the course's teachers.
+    STUDENT_ACTIONS = ("check", "checks")
 
     def initial(self, request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
-        _require(request.user, "classrooms.manage_course", self.get_course())
+        if self.action not in self.STUDENT_ACTIONS:
+            _require(request.user, "classrooms.manage_course", self.get_course())
+
+    def _viewable_copy(self) -> StudentCopy:
+        copy = self.get_object()
+        if not self.request.user.has_perm("classrooms.view_copy", copy):
+            raise NotFound()  # another student's copy: its existence is not confirmed
+        return copy
+
+    @extend_schema(request=None, responses={202: dict})
+    @action(detail=True, methods=["post"])
+    def check(self, request, course_pk=None, pk=None) -> Response:
+        """Run the assignment's checks on this copy (a student on their own, a teacher on any)."""
+        copy = self._viewable_copy()
+        if not copy.assignment.checks.exists():
+            raise ValidationError({"checks": ["This assignment has no checks."]})
+        (run,) = grading.request_checks([copy], request.user)
+        return Response({"operation": str(run.id)}, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None, responses={200: dict})
+    @action(detail=True, methods=["get"])
+    def checks(self, request, course_pk=None, pk=None) -> Response:
+        """Each check with its latest result on this copy (`passed` null: not run yet)."""
+        return Response(grading.latest_results(self._viewable_copy()))
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
