@@ -115,3 +115,32 @@ def test_checks_and_instructions_input_is_validated(room):
     seen = room["roles"]["owner"].get(assignment).json()
     assert seen["instructions"].startswith("# Lab") and seen["due"].startswith("2027-01-10")
     assert teacher.patch(assignment, {"due": "soon"}, format="json").status_code == 400
+
+
+def test_instructions_render_without_raw_html(room):
+    a, teacher = room["a"], room["roles"]["teacher"]
+    url = f"{a.url}assignments/{a.assignment['id']}/"
+    text = "# Lab\n<script>alert(1)</script> <img src=x onerror=alert(1)>\n\n[bad](javascript:alert(1)) **bold**"
+    assert teacher.patch(url, {"instructions": text}, format="json").status_code == 200
+    html = room["roles"]["owner"].get(url).json()["instructions_html"]
+    assert "<h1>Lab</h1>" in html and "<strong>bold</strong>" in html
+    assert "<script" not in html and "<img" not in html and 'href="javascript:' not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_assignment_for_project_tells_the_editor_what_to_show(room):
+    a, roles = room["a"], room["roles"]
+    sams = copy_of(a, roles["owner"])
+    url = f"/api/assignment-for-project/{sams}/"
+    body = roles["owner"].get(url).json()
+    assert body["copy"] == room["copy"] and body["own_copy"] is True
+    assert body["assignment"]["id"] == a.assignment["id"] and body["assignment"]["checks"] == 1
+    assert "source" not in body["assignment"]
+    teacher_view = roles["teacher"].get(url).json()
+    assert teacher_view["copy"] == room["copy"] and teacher_view["own_copy"] is False
+    original = roles["teacher"].get(f"/api/assignment-for-project/{a.lab['id']}/").json()
+    assert original["copy"] is None
+    for role in ("classmate", "other_teacher"):
+        assert roles[role].get(url).status_code == 404, role
+    assert roles["owner"].get(f"/api/assignment-for-project/{a.lab['id']}/").status_code == 404
+    assert roles["anonymous"].get(url).status_code == 401

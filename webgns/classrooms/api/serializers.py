@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from rest_framework import serializers
 
-from webgns.classrooms import check_kinds, roster
+from webgns.classrooms import check_kinds, instructions, roster
 from webgns.classrooms.choices import Role
 from webgns.classrooms.models import Assignment, AuditEvent, Check, Course, Enrollment, StudentCopy
 from webgns.classrooms.models.check import MAX_CHECK_TIMEOUT
@@ -124,10 +124,21 @@ class AssignmentSerializer(serializers.ModelSerializer):
     )
     my_copy = serializers.SerializerMethodField()
     copies = serializers.SerializerMethodField(help_text="How many students have a copy (teachers only).")
+    instructions_html = serializers.SerializerMethodField(help_text="The instructions rendered, raw HTML disabled.")
+    checks = serializers.SerializerMethodField(help_text="How many checks the assignment has.")
 
     class Meta:
         model = Assignment
-        fields = ["id", "title", "source", "published", "instructions", "due", "my_copy", "copies", "created"]
+        fields = [
+            "id", "title", "source", "published", "instructions", "instructions_html", "due", "checks",
+            "my_copy", "copies", "created",
+        ]
+
+    def get_instructions_html(self, assignment: Assignment) -> str:
+        return instructions.render(assignment.instructions)
+
+    def get_checks(self, assignment: Assignment) -> int:
+        return assignment.checks.count()
 
     @property
     def course(self) -> Course:

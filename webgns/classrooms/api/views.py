@@ -231,6 +231,37 @@ class AssignmentViewSet(CourseScoped, viewsets.ModelViewSet):
         return Response(grading.grid(assignment))
 
 
+class AssignmentForProjectView(viewsets.ViewSet):
+    """What the editor shows beside a lab that is a student's copy (or an assignment's original):
+    the assignment's instructions, its due date, and the copy to check."""
+
+    @extend_schema(responses={200: dict})
+    def retrieve(self, request, pk=None) -> Response:
+        user = request.user
+        copy = StudentCopy.objects.select_related("assignment__course").filter(project_id=pk).first()
+        if copy is not None and user.has_perm("classrooms.view_copy", copy):
+            assignment, copy_id = copy.assignment, str(copy.id)
+        else:
+            assignment = (
+                Assignment.objects.select_related("course")
+                .filter(source_id=pk, course__in=access.visible_courses(user))
+                .first()
+            )
+            if assignment is None or not user.has_perm("classrooms.manage_course", assignment.course):
+                raise NotFound("This project is not part of an assignment you can see.")
+            copy_id = None
+        course = assignment.course
+        data = s.AssignmentSerializer(assignment, context={"request": request, "course": course}).data
+        return Response(
+            {
+                "course": {"id": str(course.id), "name": course.name},
+                "assignment": data,
+                "copy": copy_id,
+                "own_copy": copy is not None and copy.student_id == user.pk,
+            }
+        )
+
+
 class CheckViewSet(CourseScoped, viewsets.ModelViewSet):
     """An assignment's checks, written by its course's teachers."""
 
