@@ -120,7 +120,7 @@ STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [("frontend", BASE_DIR / "frontend" / "dist")]
 (BASE_DIR / "frontend" / "dist").mkdir(parents=True, exist_ok=True)
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/welcome/"  # course members land on their courses (webgns.ui.views.landing)
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 REDIS_URL = os.environ.get("WEBGNS_REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -1,9 +1,10 @@
 """Pages of the browser UI: the project list at /, the editor at /projects/<uuid>/, the course list at
-/courses/ and a course at /courses/<uuid>/ (the teacher's or the student's page, by role)."""
+/courses/ and a course at /courses/<uuid>/ (the teacher's or the student's page, by role), staff's people page
+at /people/, and /welcome/, where login leads (a course member's courses, else the projects)."""
 
 from django.urls import path
 
-from webgns.ui.views import page
+from webgns.ui.views import landing, page
 
 app_name = "ui"
 
@@ -12,4 +13,6 @@ urlpatterns = [
     path("projects/<uuid:project_id>/", page("ui/editor.html"), name="editor"),
     path("courses/", page("ui/courses.html"), name="courses"),
     path("courses/<uuid:course_id>/", page("ui/course.html"), name="course"),
+    path("people/", page("ui/people.html"), name="people"),
+    path("welcome/", landing, name="landing"),
 ]

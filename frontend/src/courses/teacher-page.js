@@ -10,6 +10,7 @@ import { AssignmentsPanel } from "./assignments-panel.js";
 import { AuditPanel } from "./audit-panel.js";
 import { CopiesPanel } from "./copies-panel.js";
 import { GradesPanel } from "./grades-panel.js";
+import { SettingsPanel } from "./settings-panel.js";
 import { StudentsPanel } from "./students-panel.js";
 
 const $ = (id) => document.getElementById(id);
@@ -26,12 +27,13 @@ export class TeacherPage {
     this.assignments = new AssignmentsPanel(api, course, username, { changed });
     this.students = new StudentsPanel(api, course);
     this.grades = new GradesPanel(api, course);
+    this.settings = new SettingsPanel(api, course);
     this.terminals = new TerminalDock($("course-terminals"), (node, mode) => socketUrl(consolePath(node.project, node.id, mode)));
   }
 
   start() {
     $("teacher-view").hidden = false;
-    for (const panel of [this.copies, this.assignments, this.grades, this.students, this.audit]) panel.start();
+    for (const panel of [this.copies, this.assignments, this.grades, this.students, this.settings, this.audit]) panel.start();
   }
 
   /** Watch (read-only) or take over (a shell of the teacher's own) a node of a student's copy. */

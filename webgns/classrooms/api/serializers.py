@@ -17,6 +17,8 @@ from webgns.labs.models import Project
 
 MAX_NODE_LIMIT = 10000
 MAX_INSTRUCTIONS = 100_000
+# What a course's teachers may change on their course (within staff's caps).
+TEACHER_COURSE_FIELDS = {"student_node_limit", "course_node_limit"}
 
 
 class CourseSerializer(serializers.ModelSerializer):
@@ -29,6 +31,8 @@ class CourseSerializer(serializers.ModelSerializer):
     students = serializers.SerializerMethodField(help_text="How many students are enrolled.")
     student_node_limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_NODE_LIMIT)
     course_node_limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_NODE_LIMIT)
+    student_node_cap = serializers.IntegerField(required=False, min_value=1, max_value=MAX_NODE_LIMIT)
+    course_node_cap = serializers.IntegerField(required=False, min_value=1, max_value=MAX_NODE_LIMIT)
 
     class Meta:
         model = Course
@@ -40,6 +44,8 @@ class CourseSerializer(serializers.ModelSerializer):
             "students",
             "student_node_limit",
             "course_node_limit",
+            "student_node_cap",
+            "course_node_cap",
             "created",
         ]
 
@@ -71,6 +77,24 @@ class CourseSerializer(serializers.ModelSerializer):
                 )
         return users
 
+    def validate(self, data: dict) -> dict:
+        """Limits stay within the caps. Staff raising a limit past its cap raise the cap with it, and a
+        lowered cap pulls its limit down; a teacher asking past the cap is told the cap."""
+        staff = self.context["request"].user.is_staff
+        for limit, cap in (("student_node_limit", "student_node_cap"), ("course_node_limit", "course_node_cap")):
+            default = Course._meta.get_field(limit).default
+            value = data.get(limit, getattr(self.instance, limit, default))
+            cap_value = data.get(cap, getattr(self.instance, cap, default))
+            if value <= cap_value:
+                continue
+            if staff and cap not in data:
+                data[cap] = value
+            elif staff and limit not in data:
+                data[limit] = cap_value
+            else:
+                raise serializers.ValidationError({limit: [f"Staff's cap for this course is {cap_value}."]})
+        return data
+
     @transaction.atomic
     def create(self, validated_data: dict) -> Course:
         teachers = validated_data.pop("teachers", [])
@@ -89,6 +113,16 @@ class CourseSerializer(serializers.ModelSerializer):
             for user in teachers:
                 Enrollment.objects.get_or_create(course=course, user=user, defaults={"role": Role.TEACHER})
         return course
+
+
+class UsernamesSerializer(serializers.Serializer):
+    usernames = serializers.ListField(child=serializers.CharField(max_length=150), required=False, max_length=5000)
+
+
+class NewUserSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    email = serializers.EmailField()
+    is_staff = serializers.BooleanField(default=False)
 
 
 class StudentSerializer(serializers.Serializer):

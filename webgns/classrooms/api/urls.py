@@ -8,6 +8,7 @@ COURSE = r"courses/(?P<course_pk>[0-9a-f-]{36})"
 
 router = SimpleRouter()
 router.register("courses", views.CourseViewSet, basename="course")
+router.register("people", views.PeopleViewSet, basename="people")
 router.register("assignment-for-project", views.AssignmentForProjectView, basename="assignment-for-project")
 router.register(f"{COURSE}/students", views.StudentViewSet, basename="course-student")
 router.register(f"{COURSE}/assignments", views.AssignmentViewSet, basename="course-assignment")

@@ -15,14 +15,15 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from webgns.classrooms import access, copies, grading, roster
+from webgns.classrooms import access, accounts, copies, grading, roster
 from webgns.classrooms.api import serializers as s
 from webgns.classrooms.choices import Role
 from webgns.classrooms.models import Assignment, AuditEvent, Check, CheckRun, Course, Enrollment, StudentCopy
 
 MESSAGES = {
     "classrooms.add_course": "Only staff create courses.",
-    "classrooms.change_course": "Only staff rename a course, name its teachers or change its quotas.",
+    "classrooms.change_course": "Only staff rename a course, name its teachers or change its caps; teachers "
+    "may change its node limits within the caps.",
     "classrooms.manage_course": "Only this course's teachers may do that.",
     "classrooms.start_assignment": "Only this course's students start copies of its published assignments.",
     "classrooms.manage_copy": "Only this course's teachers may do that.",
@@ -69,8 +70,11 @@ class CourseViewSet(viewsets.ModelViewSet):
 
     def get_object(self) -> Course:
         course = super().get_object()
+        user = self.request.user
         if self.action in ("update", "partial_update", "destroy"):
-            _require(self.request.user, "classrooms.change_course", course)
+            limits_only = self.action == "partial_update" and set(self.request.data) <= s.TEACHER_COURSE_FIELDS
+            if not (limits_only and user.has_perm("classrooms.manage_course", course)):
+                _require(user, "classrooms.change_course", course)
         return course
 
     @transaction.atomic
@@ -158,6 +162,41 @@ class StudentViewSet(CourseScoped, viewsets.GenericViewSet):
         else:
             raise ValidationError({"file": ["Upload a CSV file as `file`, or send its text as `csv`."]})
         return Response(roster.import_roster(self.get_course(), text).as_dict())
+
+    @extend_schema(request=None, responses={200: dict})
+    @action(detail=True, methods=["post"], url_path="reset-password")
+    def reset_password(self, request, course_pk=None, username=None) -> Response:
+        """A new password for one student, returned once."""
+        enrollment = get_object_or_404(
+            Enrollment, course=self.get_course(), role=Role.STUDENT, user__username=username
+        )
+        if refusal := accounts.teacher_may_reset(self.get_course(), enrollment.user):
+            raise PermissionDenied(refusal)
+        user = enrollment.user
+        return Response({"username": user.username, "email": user.email, "password": accounts.reset_password(user)})
+
+    @extend_schema(request=s.UsernamesSerializer, responses={200: dict})
+    @action(detail=False, methods=["post"], url_path="reset-passwords")
+    def reset_passwords(self, request, course_pk=None) -> Response:
+        """New passwords for every student (or the `usernames` given), returned once, to hand out as CSV.
+        Students who are also staff or teachers are skipped and listed."""
+        body = s.UsernamesSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        course = self.get_course()
+        enrollments = course.enrollments.filter(role=Role.STUDENT).select_related("user").order_by("user__username")
+        if wanted := body.validated_data.get("usernames"):
+            enrollments = enrollments.filter(user__username__in=wanted)
+        passwords, skipped = [], []
+        with transaction.atomic():
+            for enrollment in enrollments:
+                user = enrollment.user
+                if refusal := accounts.teacher_may_reset(course, user):
+                    skipped.append({"username": user.username, "reason": refusal})
+                    continue
+                passwords.append(
+                    {"username": user.username, "email": user.email, "password": accounts.reset_password(user)}
+                )
+        return Response({"passwords": passwords, "skipped": skipped})
 
     def destroy(self, request, course_pk=None, username=None) -> Response:
         enrollment = get_object_or_404(
@@ -416,3 +455,56 @@ class AuditViewSet(CourseScoped, mixins.ListModelMixin, viewsets.GenericViewSet)
         if action_name := self.request.query_params.get("action"):
             events = events.filter(action=action_name)
         return events
+
+
+class PeopleViewSet(viewsets.GenericViewSet):
+    """Staff's people page (/api/people/): list users, create one with a generated password (returned once),
+    reset a password. (/api/users/ stays the plain account API of labs.)"""
+
+    lookup_field = "username"
+    lookup_value_regex = r"[\w.@+-]+"
+
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        if not request.user.is_staff:
+            raise PermissionDenied("Only staff manage accounts.")
+
+    def get_queryset(self):
+        from django.contrib.auth import get_user_model
+
+        return get_user_model().objects.order_by("username")
+
+    @staticmethod
+    def _row(user) -> dict:
+        return {
+            "username": user.username,
+            "email": user.email,
+            "is_staff": user.is_staff,
+            "courses": user.enrollments.count(),
+            "last_login": user.last_login,
+            "date_joined": user.date_joined,
+        }
+
+    @extend_schema(responses={200: dict})
+    def list(self, request) -> Response:
+        users = self.get_queryset()
+        if query := request.query_params.get("q"):
+            users = users.filter(username__icontains=query)
+        return Response([self._row(u) for u in users[:1000]])
+
+    @extend_schema(request=s.NewUserSerializer, responses={201: dict})
+    def create(self, request) -> Response:
+        body = s.NewUserSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            user, password = accounts.create_account(data["username"], data["email"], is_staff=data["is_staff"])
+        except accounts.AccountError as exc:
+            raise ValidationError({exc.field: [str(exc)]}) from None
+        return Response(self._row(user) | {"password": password}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: dict})
+    @action(detail=True, methods=["post"], url_path="reset-password")
+    def reset_password(self, request, username=None) -> Response:
+        user = get_object_or_404(self.get_queryset(), username=username)
+        return Response({"username": user.username, "email": user.email, "password": accounts.reset_password(user)})
