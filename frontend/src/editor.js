@@ -27,7 +27,7 @@ import { NodePanel } from "./editor/node-panel.js";
 import { Notices } from "./editor/notices.js";
 import { Palette } from "./editor/palette.js";
 import { askPorts } from "./editor/port-prompt.js";
-import { mountInstructions } from "./editor/instructions-panel.js";
+import { mountClassroom } from "./editor/classroom.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -67,7 +67,7 @@ class Editor {
     this.loadProject();
     this.loadTemplates();
     this.loadCapabilities();
-    mountInstructions(this.api, this.projectId); // a classroom lab's instructions and checks, if any
+    mountClassroom(this); // a classroom lab's instructions, checks and reset notice, if any
     window.webgns = this; // a handle for tests and for debugging from the console
   }
 

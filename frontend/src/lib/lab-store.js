@@ -107,6 +107,10 @@ export class LabStore {
       case "operation.done":
         this.updateOperation(message.type, message.operation);
         break;
+      case "project.reset":
+        // A teacher rebuilt the lab in place: the editor asks for a fresh snapshot (editor/classroom.js).
+        this.emit({ type: "project.reset", by: message.by });
+        break;
       case "project.updated":
         this.project = { ...this.project, ...message.project };
         this.emit({ type: "project" });
