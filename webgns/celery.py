@@ -8,5 +8,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webgns.settings")
 
 # Task modules are named here: they import models, so they load once Django is set up.
 app = Celery("webgns", include=["webgns.tasks.host_tasks", "webgns.tasks.reconcile", "webgns.tasks.capture_tasks",
-                                 "webgns.tasks.link_load"])
+                                 "webgns.tasks.link_load", "webgns.tasks.check_tasks"])
 app.config_from_object("django.conf:settings", namespace="CELERY")

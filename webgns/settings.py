@@ -146,7 +146,7 @@ STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [("frontend", BASE_DIR / "frontend" / "dist")]
 (BASE_DIR / "frontend" / "dist").mkdir(parents=True, exist_ok=True)
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/welcome/"  # course members land on their courses (webgns.ui.views.landing)
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 # Login throttling (django-axes): after WEBGNS_LOGIN_FAILURE_LIMIT failed logins for one username from

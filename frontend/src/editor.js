@@ -40,6 +40,7 @@ import { commands } from "./editor/lab-commands.js";
 import { deletionPlan } from "./editor/selection.js";
 import { Splitter } from "./editor/splitter.js";
 import { UndoStack } from "./editor/undo-stack.js";
+import { mountClassroom } from "./editor/classroom.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -90,6 +91,7 @@ class Editor {
     this.loadProject();
     this.loadTemplates();
     this.loadCapabilities();
+    mountClassroom(this); // a classroom lab's instructions, checks and reset notice, if any
     window.webgns = this; // a handle for tests and for debugging from the console
   }
 

@@ -6,6 +6,7 @@ describe("console protocol", () => {
     expect(consolePath("p1", "n1")).toBe("/ws/projects/p1/nodes/n1/console/");
     expect(consolePath("p1", "n1", "control")).toBe("/ws/projects/p1/nodes/n1/console/");
     expect(consolePath("p1", "n1", "watch")).toBe("/ws/projects/p1/nodes/n1/console/?mode=watch");
+    expect(consolePath("p1", "n1", "takeover")).toBe("/ws/projects/p1/nodes/n1/console/?mode=takeover");
     expect(() => consolePath("p1", "n1", "spy")).toThrow(/unknown console mode/);
   });
 
@@ -17,6 +18,10 @@ describe("console protocol", () => {
     expect(parseServerText("plain bytes\r\n")).toEqual({ text: "plain bytes\r\n" });
     expect(parseServerText("[1,2]")).toEqual({ text: "[1,2]" });
     expect(parseServerText("null")).toEqual({ text: "null" });
+    expect(parseServerText('{"takeover":{"by":"tina","active":true,"typists":["tina"]}}')).toEqual({
+      takeover: { by: "tina", active: true, typists: ["tina"] },
+    });
+    expect(parseServerText('{"takeover":{"by":3}}')).toEqual({ text: '{"takeover":{"by":3}}' });
   });
 
   it("says why a console closed", () => {

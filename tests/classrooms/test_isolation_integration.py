@@ -115,6 +115,7 @@ def test_reset_and_stop_all_on_running_copies(classroom, host_cleanup):
     student = room.students[0]
     run(student, {"id": first["project"]}, node(first["project"], "pc1"), "echo homework > /root/notes")
 
+    old_nodes = {n["id"] for n in student.get(f"/api/projects/{first['project']}/nodes/").json()}
     body = room.teacher.post(f"{room.url}copies/{first['id']}/reset/").json()
     wait_for(
         lambda: not containers_of(host_cleanup, first["project"]),
@@ -122,6 +123,13 @@ def test_reset_and_stop_all_on_running_copies(classroom, host_cleanup):
         what="the old copy's containers removed",
     )
     assert body["status"] == "stopped"
+    # Reset keeps the address: the same project, rebuilt with new nodes from the original.
+    assert body["project"] == first["project"] and body["id"] == first["id"]
+    new_nodes = student.get(f"/api/projects/{first['project']}/nodes/").json()
+    assert sorted(n["name"] for n in new_nodes) == ["pc1", "pc2"]
+    assert not old_nodes & {n["id"] for n in new_nodes}
+    assert len(student.get(f"/api/projects/{first['project']}/links/").json()) == 1
+    assert Project.objects.filter(owner=student.user).count() == 1, "no scratch project left behind"
     op = student.post(f"{room.url}assignments/{room.assignment['id']}/start/").json()["operation"]
     assert wait_operation(student, op)["status"] == "done"
     fresh = {"id": body["project"]}

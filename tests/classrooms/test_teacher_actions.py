@@ -24,7 +24,7 @@ def test_copies_list_shows_live_node_status(classroom):
     assert [c["student"] for c in only] == [room.students[1].user.username]
 
 
-def test_reset_replaces_the_copy_with_the_original(classroom, templates):
+def test_reset_rebuilds_the_copy_from_the_original_in_place(classroom, templates):
     room = classroom(students=1)
     student = room.students[0]
     old = room.start(student).json()["copy"]
@@ -39,11 +39,12 @@ def test_reset_replaces_the_copy_with_the_original(classroom, templates):
     response = room.teacher.post(f"{room.url}copies/{old['id']}/reset/")
     assert response.status_code == 200, response.content
     body = response.json()
-    assert body["id"] == old["id"] and body["project"] != old["project"]
+    # Reset keeps the address: the same copy and project, its content rebuilt from the original.
+    assert body["id"] == old["id"] and body["project"] == old["project"]
     assert sorted(n["name"] for n in body["nodes"]) == ["pc1", "pc2"] and body["status"] == "stopped"
-    assert not Project.objects.filter(pk=old["project"]).exists()
     new = Project.objects.get(pk=body["project"])
     assert new.owner == student.user and new.links.count() == 1
+    assert Project.objects.filter(owner=student.user).count() == 1, "no scratch project left behind"
     assert student.get(f"/api/projects/{body['project']}/").status_code == 200
     assert AuditEvent.objects.filter(action="reset", username=room.teacher.user.username).count() == 1
     assert student.post(f"{room.url}copies/{old['id']}/reset/").status_code == 403

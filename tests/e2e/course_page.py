@@ -56,7 +56,9 @@ def login_as(page, base_url: str, username: str, password: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("form.login-form button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
+    # Where login leads depends on the person: a course member lands on their course(s), others on "/".
+    page.wait_for_url(lambda url: url.startswith(base_url) and "/accounts/login/" not in url)
+    page.wait_for_load_state()
 
 
 def open_course(page, base_url: str, course_id: str) -> None:

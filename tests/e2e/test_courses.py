@@ -51,11 +51,10 @@ def test_teacher_publishes_student_starts_and_teacher_follows_watches_takes_over
     lab = busybox_lab(stack, teacher, f"e2e-lab-{uuid.uuid4().hex[:6]}")
     cleanup_projects.append(lab["id"])
 
-    # The teacher finds the course from the project list, publishes the lab and enrolls a student.
+    # The teacher lands on their course after login, publishes the lab and enrolls a student.
     page = new_page()
     login_as(page, base, teacher.username, teacher.password)
-    page.click("#courses-link")
-    page.click(f'tr[data-course-id="{course["id"]}"] a.course-link')
+    page.wait_for_url(f"{base}/courses/{course['id']}/")
     page.wait_for_selector("#teacher-view:not([hidden])")
     page.wait_for_selector(f'#publish-form select[name=source] option[value="{lab["id"]}"]', state="attached")
     page.select_option("#publish-form select[name=source]", lab["id"])
@@ -113,15 +112,17 @@ def test_teacher_publishes_student_starts_and_teacher_follows_watches_takes_over
     assert "from-the-watcher" not in text
     page.wait_for_selector("#audit-rows tr[data-action=console]:has-text('(watch)')", timeout=35_000)
 
-    # Take over: the watch tab becomes a shell of the teacher's own on the student's node.
+    # Take over: the watch tab becomes the student's own terminal, shared; the student is told.
     page.click(f'{copy_row(student_name)} .node-chip[data-node-name="pc1"] .takeover-button')
-    page.wait_for_selector(f'.terminal-tab[data-node-id="{node_id}"][data-mode="control"]')
+    page.wait_for_selector(f'.terminal-tab[data-node-id="{node_id}"][data-mode="takeover"]')
     assert page.query_selector(f'.terminal-tab[data-node-id="{node_id}"][data-mode="watch"]') is None
-    page.wait_for_timeout(500)
+    wait_terminal_text(page, node_id, "still-42")  # the session's history comes first
+    student_page.wait_for_selector(f'.terminal-pane[data-node-id="{node_id}"] .typists-banner:not([hidden])')
     type_in_terminal(page, node_id, "echo teacher-$((6*7)) | tee /tmp/help")
     wait_terminal_text(page, node_id, "teacher-42")
+    wait_terminal_text(student_page, node_id, "teacher-42")  # typed in the student's own shell
     type_in_terminal(student_page, node_id, "cat /tmp/help")
-    wait_terminal_text(student_page, node_id, "teacher-42")
+    wait_terminal_text(page, node_id, "cat /tmp/help")
 
     # Stop all (confirmed): the copy goes to stopped, and the consoles end with the node.
     page.on("dialog", lambda dialog: dialog.accept())
@@ -129,15 +130,17 @@ def test_teacher_publishes_student_starts_and_teacher_follows_watches_takes_over
     wait_copy_status(page, student_name, "stopped", timeout=30)
     wait_terminal_text(page, node_id, "console closed", timeout=15)
 
-    # Reset (confirmed): a fresh copy of the original replaces the student's project.
+    # Reset (confirmed): the copy is rebuilt from the original under the same address; the student's
+    # open editor says so and reloads.
     page.click(f"{copy_row(student_name)} .reset-button")
-    page.wait_for_function(
-        "([row, old]) => { const tr = document.querySelector(row); return tr && tr.dataset.projectId !== old; }",
-        arg=[copy_row(student_name), copy_project],
-    )
-    wait_copy_status(page, student_name, "stopped")
-    assert api.get(f"{base}/api/projects/{copy_project}/", timeout=10).status_code == 404
     page.wait_for_selector("#audit-rows tr[data-action=reset]")
+    wait_copy_status(page, student_name, "stopped")
+    assert page.get_attribute(copy_row(student_name), "data-project-id") == copy_project
+    assert api.get(f"{base}/api/projects/{copy_project}/", timeout=10).status_code == 200
+    student_page.wait_for_selector("#reset-banner:has-text('Your teacher reset this lab')")
+    student_page.wait_for_function(
+        "(old) => [...window.webgns.store.nodes.values()].some((n) => n.name === 'pc1' && n.id !== old)", arg=node_id
+    )
 
     # Delete all labs (confirmed): the table empties; the student may start afresh.
     fresh_project = page.get_attribute(copy_row(student_name), "data-project-id")

@@ -125,7 +125,9 @@ async def test_an_unknown_mode_and_a_stopped_node_are_refused(stopped_lab, commu
     bad = communicator(path, token=lab["token"], mode="spy")
     assert (await bad.connect(timeout=10))[0]
     assert await bad.receive_output(timeout=10) == {
-        "type": "websocket.close", "code": close_codes.BAD_REQUEST, "reason": "mode must be one of: control, watch"
+        "type": "websocket.close",
+        "code": close_codes.BAD_REQUEST,
+        "reason": "mode must be one of: control, watch, takeover",
     }
     await expect_close(communicator(path, token=lab["token"], mode="watch"), close_codes.NOT_FOUND)
     await expect_close(communicator(path, mode="watch"), close_codes.NOT_AUTHENTICATED)

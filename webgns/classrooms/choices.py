@@ -15,3 +15,17 @@ class AuditAction(models.TextChoices):
     CONSOLE = "console"
     RESET = "reset"
     DELETE = "delete"
+
+
+class CheckKind(models.TextChoices):
+    COMMAND = "command"
+    REACHES = "reaches"
+    ROUTE = "route"
+    ADDRESS = "address"
+
+
+class CheckRunStatus(models.TextChoices):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    ERROR = "error"

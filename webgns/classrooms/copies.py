@@ -14,7 +14,8 @@ from webgns.classrooms.choices import AuditAction
 from webgns.classrooms.models import Assignment, Course, StudentCopy
 from webgns.labs import dispatch, topology
 from webgns.labs.choices import NodeStatus
-from webgns.labs.models import Operation, Project
+from webgns.labs.events import publish
+from webgns.labs.models import Link, Operation, Project
 from webgns.labs.validators import project_name_from
 
 
@@ -53,14 +54,46 @@ def start_copy(assignment: Assignment, student) -> tuple[StudentCopy, Operation]
     return copy, dispatch.start_project(copy.project, student)
 
 
+# Relations of a project that are not its lab's content: they stay with the project through a reset.
+NOT_CONTENT = {"operations", "assignments", "classroom_copy"}
+
+
+def _content_relations() -> list:
+    """Every one-to-many relation onto Project that holds lab content (nodes, links, and whatever other
+    apps add, e.g. annotations), found from the models so a new kind of content is reset too."""
+    return [
+        rel
+        for rel in Project._meta.related_objects
+        if rel.one_to_many and rel.get_accessor_name() not in NOT_CONTENT
+    ]
+
+
+def _remove_nodes_from_host(project: Project) -> None:
+    """Ask a worker to remove each node's container and links. Per node, not per project: the
+    containers of the rebuilt lab (new node ids) are never touched, whatever order tasks run in."""
+    links = list(Link.objects.filter(project=project).select_related("a_node", "b_node"))
+    for node in project.nodes.select_related("template"):
+        dispatch.node_deleted(node, [lk for lk in links if node.pk in (lk.a_node_id, lk.b_node_id)])
+
+
 @transaction.atomic
 def reset_copy(copy: StudentCopy, user) -> StudentCopy:
-    """Replace the copy's project by a fresh import of the original; the old one leaves the host."""
-    old = copy.project
-    record_audit(user, old, AuditAction.RESET, f"reset to the original of {copy.assignment.title!r}")
-    copy.project = _import_for(copy.assignment, copy.student)
-    copy.save(update_fields=["project"])
-    _delete_project(old)
+    """Rebuild the copy from the original in place: the same project (same id, URL, name, owner),
+    its nodes and links replaced by a fresh import; the old containers leave the host. Open editors
+    get a `project.reset` event and reload the lab."""
+    project = Project.objects.select_for_update().get(pk=copy.project_id)
+    record_audit(user, project, AuditAction.RESET, f"reset to the original of {copy.assignment.title!r}")
+    _remove_nodes_from_host(project)
+    fresh = _import_for(copy.assignment, copy.student)  # a scratch project; its content moves over
+    relations = _content_relations()
+    for rel in relations:
+        rel.related_model.objects.filter(**{rel.field.name: project}).delete()
+    for rel in relations:
+        rel.related_model.objects.filter(**{rel.field.name: fresh}).update(**{rel.field.name: project})
+    fresh.delete()
+    by = user.get_username() if user is not None and user.is_authenticated else ""
+    publish(project.pk, "project.reset", by=by)
+    copy.refresh_from_db()
     return copy
 
 

@@ -9,9 +9,13 @@ their way to watchers; a control socket never receives from it.
 `?cols=&rows=` sets the size at start; `?shell=<the template's console_shell>` (e.g. `vtysh` on FRR
 routers) runs that program instead of the shell. `?mode=control` (the default) is this interactive shell and
 needs the right to change the project: a shell can change anything in the lab. `?mode=watch` is a
-read-only view of the node's control sessions (`console_watch`); any other mode closes with 4400.
-Each control socket has its own shell; its output is also offered to the node's watchers
-(`console_fanout`), which costs nothing beyond a membership lookup while nobody watches.
+read-only view of the node's control sessions (`console_watch`). `?mode=takeover` (same right as
+control) joins the node's open control console instead of starting a shell: the joiner first gets
+its last 64 KiB of output, then types into the same shell, and the console's owner is sent
+`{"takeover": {"by", "active", "typists"}}` when someone joins or leaves (`console_sharing`); with
+no console open on the node it falls back to a shell of its own, and says so. Any other mode
+closes with 4400. Each control socket has its own shell; its output is also offered to the node's
+watchers (`console_fanout`), which costs nothing beyond a membership lookup while nobody watches.
 When the socket closes, the shell and its children are killed; when the shell exits, the socket
 closes with 1000. Every console that opens is announced once (`console_announce`) for the audit.
 """
@@ -28,7 +32,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from webgns.live import close_codes
 from webgns.live.console_announce import announce_console_opened
-from webgns.live.console_fanout import OutputPublisher
+from webgns.live.console_sharing import Listener, SharedConsole, consoles_on
 from webgns.live.console_watch import NodeWatchConsumer
 from webgns.live.exec_session import ExecSession, NodeNotRunning, ShellFailed
 from webgns.live.project_access import admit_to_running_node
@@ -36,7 +40,12 @@ from webgns.live.project_access import admit_to_running_node
 log = logging.getLogger(__name__)
 
 MAX_DIMENSION = 1000  # columns or rows; larger is a client bug, not a terminal
-MODES = ("control", "watch")
+MODES = ("control", "watch", "takeover")
+NO_ONE_TO_JOIN = "nobody has a console open on this node: this is a shell of your own"
+
+
+def takeover_notice(owner: str) -> str:
+    return f"you are typing in {owner}'s terminal: they see everything you type; close this console to give it back"
 
 
 def parse_resize(text: str) -> tuple[int, int] | None:
@@ -74,7 +83,9 @@ class NodeConsoleConsumer(AsyncWebsocketConsumer):
     channel_layer_alias = "none: consoles use no channel layer"
     session: ExecSession | None = None
     pump: asyncio.Task | None = None
-    publisher: OutputPublisher | None = None
+    shared: SharedConsole | None = None  # this socket's own console, which others may join
+    joined: SharedConsole | None = None  # the console this socket took over
+    listener: Listener | None = None
 
     async def connect(self) -> None:
         query = _query(self.scope)
@@ -85,6 +96,15 @@ class NodeConsoleConsumer(AsyncWebsocketConsumer):
         node = await admit_to_running_node(self, need_change=True)
         if node is None:
             return
+        user = self.scope.get("user")
+        username = user.get_username() if user is not None else ""
+        if query.get("mode") == "takeover":
+            others = [c for c in consoles_on(node.id) if c.owner != username] or consoles_on(node.id)
+            if others:
+                await self._take_over(others[-1], username)
+                await announce_console_opened(user, node, "control")
+                return
+            await self.send(text_data=json.dumps({"notice": NO_ONE_TO_JOIN}))
         command = None
         if query.get("shell"):
             offered = await database_sync_to_async(lambda: node.template.console_shell)()
@@ -103,29 +123,49 @@ class NodeConsoleConsumer(AsyncWebsocketConsumer):
             log.warning("console for node %s: %s", node.id, error)
             await self.close(code=close_codes.CONSOLE_FAILED)
             return
-        self.publisher = OutputPublisher(node.id)
-        self.publisher.size = (cols, rows) if cols and rows else None
-        self.publisher.start()
+        self.shared = SharedConsole(node.id, username, lambda message: self.send(text_data=json.dumps(message)))
+        self.shared.open(self.session.write, (cols, rows) if cols and rows else None)
         self.pump = asyncio.create_task(self._pump_output())
-        await announce_console_opened(self.scope.get("user"), node, "control")
+        await announce_console_opened(user, node, "control")
+
+    async def _take_over(self, console: SharedConsole, username: str) -> None:
+        self.joined = console
+        self.listener, history = await console.join(username)
+        await self.send(text_data=json.dumps({"mode": "takeover", "owner": console.owner,
+                                              "notice": takeover_notice(console.owner)}))
+        if console.size:
+            await self.send(text_data=json.dumps({"size": list(console.size)}))
+        if history:
+            await self.send(bytes_data=history)
+        self.pump = asyncio.create_task(self._pump_joined())
+
+    async def _pump_joined(self) -> None:
+        while (chunk := await self.listener.get()) is not None:
+            await self.send(bytes_data=chunk)
+        with contextlib.suppress(Exception):
+            await self.send(text_data=json.dumps({"notice": "the console you joined has closed"}))
+        await self.close(code=1000)
 
     async def _pump_output(self) -> None:
         try:
             while chunk := await self.session.read():
                 await self.send(bytes_data=chunk)
-                self.publisher.feed(chunk)
+                self.shared.feed(chunk)
         except (ConnectionError, OSError) as error:
             log.info("console stream ended: %s", error)
         await self.close(code=1000)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.joined is not None:
+            await self._receive_joined(text_data, bytes_data)
+            return
         if self.session is None:
             return
         if text_data is not None:
             size = parse_resize(text_data)
             if size is not None:
                 await self.session.resize(*size)
-                self.publisher.size = size
+                self.shared.resize(size)
                 return
             bytes_data = text_data.encode()
         if bytes_data:
@@ -134,14 +174,27 @@ class NodeConsoleConsumer(AsyncWebsocketConsumer):
             except (ConnectionError, OSError):
                 await self.close(code=1000)
 
+    async def _receive_joined(self, text_data: str | None, bytes_data: bytes | None) -> None:
+        """A joiner's keys go into the owner's shell; its resizes do not (the owner's size rules)."""
+        if text_data is not None:
+            if parse_resize(text_data) is not None:
+                return
+            bytes_data = text_data.encode()
+        if bytes_data:
+            with contextlib.suppress(ConnectionError, OSError):
+                await self.joined.write(bytes_data)
+
     async def disconnect(self, code: int) -> None:
         if self.pump is not None and self.pump is not asyncio.current_task():
             self.pump.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self.pump
-        if self.publisher is not None:
-            await self.publisher.close()
-            self.publisher = None
+        if self.joined is not None:
+            await self.joined.leave(self.listener)
+            self.joined = None
+        if self.shared is not None:
+            await self.shared.close()
+            self.shared = None
         if self.session is not None:
             await self.session.close()
             self.session = None

@@ -41,8 +41,12 @@ def watch_group(node_id: object) -> str:
 class OutputPublisher:
     """Copies one control session's output, in order, to the node's watch group."""
 
-    def __init__(self, node_id: object) -> None:
+    def __init__(self, node_id: object, session: str = "") -> None:
         self.group = watch_group(node_id)
+        # Which console and where in its output each message ends: a watcher handed that console's
+        # history (console_sharing) drops what it already has.
+        self.session = session
+        self.fed = 0
         self.size: tuple[int, int] | None = None
         self._layer = get_channel_layer()
         self._backlog = bytearray()
@@ -57,6 +61,7 @@ class OutputPublisher:
 
     def feed(self, chunk: bytes) -> None:
         """Queue output for watchers; never waits (the control session must not be held back)."""
+        self.fed += len(chunk)
         if self._task is None:
             return
         if len(self._backlog) + len(chunk) > MAX_BACKLOG_BYTES:
@@ -79,7 +84,13 @@ class OutputPublisher:
             while self._backlog or self._skipped:
                 data = bytes(self._backlog[:MAX_MESSAGE_BYTES])
                 del self._backlog[:MAX_MESSAGE_BYTES]
-                message = {"type": OUTPUT_MESSAGE, "data": data, "size": list(self.size) if self.size else None}
+                message = {
+                    "type": OUTPUT_MESSAGE,
+                    "data": data,
+                    "size": list(self.size) if self.size else None,
+                    "session": self.session,
+                    "end": self.fed - len(self._backlog),
+                }
                 if self._skipped:
                     message["skipped"], self._skipped = self._skipped, 0
                 await self._send(message)

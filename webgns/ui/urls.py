@@ -1,10 +1,11 @@
 """Pages of the browser UI: the project list at /, the editor at /projects/<uuid>/, a node's console in a
 window of its own at /projects/<uuid>/nodes/<uuid>/terminal/, the course list at /courses/ and a course at
-/courses/<uuid>/ (the teacher's or the student's page, by role)."""
+/courses/<uuid>/ (the teacher's or the student's page, by role), staff's people page at /people/, and
+/welcome/, where login leads (a course member's courses, else the projects)."""
 
 from django.urls import path
 
-from webgns.ui.views import page
+from webgns.ui.views import landing, page
 
 app_name = "ui"
 
@@ -14,4 +15,6 @@ urlpatterns = [
     path("projects/<uuid:project_id>/nodes/<uuid:node_id>/terminal/", page("ui/terminal.html"), name="terminal"),
     path("courses/", page("ui/courses.html"), name="courses"),
     path("courses/<uuid:course_id>/", page("ui/course.html"), name="course"),
+    path("people/", page("ui/people.html"), name="people"),
+    path("welcome/", landing, name="landing"),
 ]

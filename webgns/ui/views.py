@@ -10,7 +10,7 @@ page and the API never disagree.
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.generic import TemplateView
 
@@ -18,3 +18,14 @@ from django.views.generic import TemplateView
 def page(template_name: str) -> Callable[..., HttpResponse]:
     """A login-only page shell that also sets the CSRF cookie its API calls need."""
     return login_required(ensure_csrf_cookie(TemplateView.as_view(template_name=template_name)))
+
+
+@login_required
+def landing(request: HttpRequest) -> HttpResponse:
+    """Where login leads: a user in one course lands on it, in several on the course list, else the projects."""
+    from webgns.classrooms.models import Enrollment
+
+    courses = list(Enrollment.objects.filter(user=request.user).values_list("course_id", flat=True)[:2])
+    if len(courses) == 1:
+        return HttpResponseRedirect(f"/courses/{courses[0]}/")
+    return HttpResponseRedirect("/courses/" if courses else "/")

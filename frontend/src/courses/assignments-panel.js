@@ -5,6 +5,7 @@
 
 import { h } from "../lib/dom-builder.js";
 import { clearFormErrors, showFormErrors } from "../lib/form-errors.js";
+import { AssignmentEditor } from "./assignment-editor.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -29,7 +30,7 @@ export class AssignmentsPanel {
   async refresh() {
     try {
       const assignments = await this.api.list(this.base);
-      $("assignment-rows").replaceChildren(...assignments.map((a) => this.row(a)));
+      $("assignment-rows").replaceChildren(...assignments.flatMap((a) => [this.row(a), this.editorRow(a)]));
       $("no-assignments").hidden = assignments.length > 0;
     } catch (error) {
       $("page-error").textContent = `The assignments could not be loaded: ${error.message}`;
@@ -71,11 +72,27 @@ export class AssignmentsPanel {
           "div",
           { className: "row-actions" },
           h("a", { className: "button", href: `/projects/${assignment.source}/` }, "Edit original"),
+          h("button", { type: "button", className: "edit-assignment", onclick: () => this.toggleEditor(assignment) },
+            `Instructions & checks (${assignment.checks})`),
           h("button", { type: "button", className: "danger", onclick: (event) => this.remove(assignment, event.target, error) }, "Delete"),
           error,
         ),
       ),
     );
+  }
+
+  /** A hidden row under the assignment's own, holding its editor once opened. */
+  editorRow(assignment) {
+    return h("tr", { className: "editor-row", hidden: true, dataset: { editorFor: assignment.id } }, h("td", { colspan: "4" }));
+  }
+
+  toggleEditor(assignment) {
+    const row = document.querySelector(`tr[data-editor-for="${assignment.id}"]`);
+    if (!row.firstChild.firstChild) {
+      const editor = new AssignmentEditor(this.api, this.base, assignment, { saved: () => this.changed() });
+      row.firstChild.append(editor.el);
+    }
+    row.hidden = !row.hidden;
   }
 
   async publish() {

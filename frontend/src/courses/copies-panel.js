@@ -117,7 +117,7 @@ export class CopiesPanel {
       ),
       h(
         "button",
-        { type: "button", className: "takeover-button", disabled: !usable, title: reason || "open a shell of your own on this node", onclick: () => this.openConsole(copy, node, "control", error) },
+        { type: "button", className: "takeover-button", disabled: !usable, title: reason || "type in the student's own terminal (they see it); close it to give it back", onclick: () => this.openConsole(copy, node, "takeover", error) },
         "take over",
       ),
     );

@@ -3,6 +3,7 @@
  */
 
 import { h } from "../lib/dom-builder.js";
+import { bindNewCourseForm } from "./new-course-form.js";
 
 const $ = (id) => document.getElementById(id);
 const ROLE_WORDS = { teacher: "teacher", student: "student", staff: "staff" };
@@ -18,7 +19,13 @@ function row(course) {
   );
 }
 
-export async function showCourseList(api) {
+export async function showCourseList(api, { staff = false } = {}) {
+  if (staff) {
+    bindNewCourseForm(api, document.getElementById("new-course-form"), (course) => {
+      window.location.href = `/courses/${course.id}/`;
+    });
+    document.getElementById("people-link").hidden = false;
+  }
   try {
     const courses = await api.list("/courses/");
     $("course-rows").replaceChildren(...courses.map(row));

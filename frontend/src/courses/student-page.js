@@ -7,6 +7,8 @@
  */
 
 import { h } from "../lib/dom-builder.js";
+import { CheckResults } from "./check-results.js";
+import { instructionsView } from "./instructions-view.js";
 import { copyStateText, finished, progressText, startRefusal } from "./start-progress.js";
 
 const $ = (id) => document.getElementById(id);
@@ -23,13 +25,25 @@ class AssignmentRow {
     this.openLink = h("a", { className: "button open-copy", hidden: !assignment.my_copy }, "Open my lab");
     if (assignment.my_copy) this.openLink.href = editorUrl(assignment.my_copy.project);
     this.error = h("div", { className: "field-error start-error", role: "alert" });
+    this.checksSlot = h("div", { className: "checks-slot" });
     this.el = h(
       "div",
       { className: "assignment-card", dataset: { assignmentId: assignment.id } },
       h("h3", {}, assignment.title),
+      instructionsView(assignment),
       h("div", { className: "row-actions" }, this.startButton, this.openLink, this.state),
       this.error,
+      this.checksSlot,
     );
+    if (assignment.my_copy) this.showChecks(assignment.my_copy.id);
+  }
+
+  /** "Check my work" once the student has a copy and the assignment has checks. */
+  showChecks(copyId) {
+    if (!this.assignment.checks || this.checks) return;
+    this.checks = new CheckResults(this.api, { courseId: this.course.id, copyId });
+    this.checksSlot.replaceChildren(this.checks.el);
+    this.checks.load();
   }
 
   async start() {
@@ -40,6 +54,7 @@ class AssignmentRow {
       const answer = await this.api.post(`/courses/${this.course.id}/assignments/${this.assignment.id}/start/`);
       this.openLink.href = editorUrl(answer.copy.project);
       this.openLink.hidden = false;
+      this.showChecks(answer.copy.id);
       await this.follow(answer.operation);
     } catch (error) {
       this.error.textContent = startRefusal(error);

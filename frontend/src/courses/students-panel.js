@@ -6,6 +6,7 @@
 
 import { h } from "../lib/dom-builder.js";
 import { clearFormErrors, showFormErrors } from "../lib/form-errors.js";
+import { downloadText, passwordsCsv } from "./password-csv.js";
 import { addedStudentText, newAccounts, rosterErrorLines, rosterSummary } from "./roster-result.js";
 
 const $ = (id) => document.getElementById(id);
@@ -24,6 +25,42 @@ export class StudentsPanel {
       event.preventDefault();
       this.import();
     });
+    this.issued = []; // passwords shown on this page, for the CSV: the server keeps only hashes
+    this.courseName = course.name;
+    $("btn-passwords-csv").addEventListener("click", () => this.downloadPasswords());
+    $("btn-reset-all").addEventListener("click", () => this.resetAll());
+  }
+
+  downloadPasswords() {
+    downloadText(`passwords-${this.courseName}.csv`, passwordsCsv(this.issued));
+  }
+
+  async resetPassword(student, button, error) {
+    if (!window.confirm(`Give ${student.username} a new password? Their old one stops working now.`)) return;
+    error.textContent = "";
+    button.disabled = true;
+    try {
+      this.showPasswords([await this.api.post(`${this.base}${encodeURIComponent(student.username)}/reset-password/`)]);
+    } catch (err) {
+      error.textContent = err.message;
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  /** New passwords for every student, downloaded at once as CSV (the only copy there will be). */
+  async resetAll() {
+    if (!window.confirm("Give every student of this course a new password? Their old ones stop working now.")) return;
+    $("reset-all-result").textContent = "";
+    try {
+      const { passwords, skipped } = await this.api.post(`${this.base}reset-passwords/`, {});
+      this.showPasswords(passwords);
+      this.downloadPasswords();
+      const note = skipped.length ? ` Skipped: ${skipped.map((s) => s.reason).join(" ")}` : "";
+      $("reset-all-result").textContent = `${passwords.length} new passwords, downloaded as CSV.${note}`;
+    } catch (err) {
+      $("reset-all-result").textContent = err.message;
+    }
   }
 
   start() {
@@ -55,6 +92,7 @@ export class StudentsPanel {
         h(
           "div",
           { className: "row-actions" },
+          h("button", { type: "button", className: "reset-password", onclick: (event) => this.resetPassword(student, event.target, error) }, "Reset password"),
           h("button", { type: "button", className: "danger", onclick: (event) => this.remove(student, event.target, error) }, "Remove"),
           error,
         ),
@@ -64,6 +102,7 @@ export class StudentsPanel {
 
   showPasswords(accounts) {
     if (!accounts.length) return;
+    this.issued.push(...accounts);
     $("password-rows").append(
       ...accounts.map((a) =>
         h("tr", { dataset: { username: a.username } }, h("td", {}, a.username), h("td", {}, a.email), h("td", {}, h("code", { className: "password" }, a.password))),

@@ -9,6 +9,8 @@ import { TerminalDock } from "../lib/terminal-dock.js";
 import { AssignmentsPanel } from "./assignments-panel.js";
 import { AuditPanel } from "./audit-panel.js";
 import { CopiesPanel } from "./copies-panel.js";
+import { GradesPanel } from "./grades-panel.js";
+import { SettingsPanel } from "./settings-panel.js";
 import { StudentsPanel } from "./students-panel.js";
 
 const $ = (id) => document.getElementById(id);
@@ -19,16 +21,19 @@ export class TeacherPage {
     const changed = () => {
       this.audit.refresh();
       this.copies.refresh();
+      this.grades.loadAssignments();
     };
     this.copies = new CopiesPanel(api, course, { openConsole: (copy, node, mode) => this.openConsole(copy, node, mode), changed });
     this.assignments = new AssignmentsPanel(api, course, username, { changed });
     this.students = new StudentsPanel(api, course);
+    this.grades = new GradesPanel(api, course);
+    this.settings = new SettingsPanel(api, course);
     this.terminals = new TerminalDock($("course-terminals"), (node, mode) => socketUrl(consolePath(node.project, node.id, mode)));
   }
 
   start() {
     $("teacher-view").hidden = false;
-    for (const panel of [this.copies, this.assignments, this.students, this.audit]) panel.start();
+    for (const panel of [this.copies, this.assignments, this.grades, this.students, this.settings, this.audit]) panel.start();
   }
 
   /** Watch (read-only) or take over (a shell of the teacher's own) a node of a student's copy. */

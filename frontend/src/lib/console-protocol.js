@@ -6,13 +6,16 @@
  * read the protocol the same way. Output itself is binary frames, written to xterm untouched.
  */
 
-export const CONSOLE_MODES = Object.freeze(["control", "watch"]);
+export const CONSOLE_MODES = Object.freeze(["control", "watch", "takeover"]);
 
-/** The console socket's path: `control` (the default) is an interactive shell, `watch` a read-only view. */
+/**
+ * The console socket's path: `control` (the default) is an interactive shell, `watch` a read-only view,
+ * `takeover` joins the node's open console (the student's own shell) to type in it.
+ */
 export function consolePath(projectId, nodeId, mode = "control") {
   if (!CONSOLE_MODES.includes(mode)) throw new Error(`unknown console mode ${mode}`);
   const path = `/ws/projects/${projectId}/nodes/${nodeId}/console/`;
-  return mode === "watch" ? `${path}?mode=watch` : path;
+  return mode === "control" ? path : `${path}?mode=${mode}`;
 }
 
 const isDimension = (v) => Number.isInteger(v) && v >= 1 && v <= 1000;
@@ -34,6 +37,11 @@ export function parseServerText(text) {
     parsed.size = message.size;
   }
   if (typeof message.notice === "string") parsed.notice = message.notice;
+  const takeover = message.takeover;
+  if (takeover && typeof takeover === "object" && typeof takeover.by === "string" && typeof takeover.active === "boolean") {
+    const typists = Array.isArray(takeover.typists) ? takeover.typists.filter((t) => typeof t === "string") : [];
+    parsed.takeover = { by: takeover.by, active: takeover.active, typists };
+  }
   return Object.keys(parsed).length ? parsed : { text };
 }
 
@@ -44,6 +52,12 @@ const CLOSE_REASONS = {
   4404: "the node is not running",
   4500: "the node's shell could not start",
 };
+
+/** The banner a console's owner sees while others type in it ("" when nobody does). */
+export function typistsBanner(typists) {
+  if (!typists || !typists.length) return "";
+  return `${typists.join(", ")} ${typists.length === 1 ? "is" : "are"} typing in this terminal with you`;
+}
 
 /** Why a console closed, in words, from its close code and mode. */
 export function closeReason(code, mode = "control") {

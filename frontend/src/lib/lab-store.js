@@ -148,6 +148,10 @@ export class LabStore {
         // A measurement (no seq, one a second): passed on to whoever draws load, never stored.
         this.emit({ type: "link.stats", links: message.links || {} });
         break;
+      case "project.reset":
+        // A teacher rebuilt the lab in place: the editor asks for a fresh snapshot (editor/classroom.js).
+        this.emit({ type: "project.reset", by: message.by });
+        break;
       case "project.updated":
         this.project = { ...this.project, ...message.project };
         this.emit({ type: "project" });

@@ -11,7 +11,7 @@
  */
 
 import "../styles/terminals.css";
-import { closeReason, parseServerText } from "./console-protocol.js";
+import { closeReason, parseServerText, typistsBanner } from "./console-protocol.js";
 import { h } from "./dom-builder.js";
 
 // xterm.js is loaded with the first console, so opening a page does not parse it (it is a third of the JS).
@@ -21,7 +21,7 @@ function loadXterm() {
   return xtermModules;
 }
 
-const MODE_LABELS = { control: "", watch: "watching (read-only)" };
+const MODE_LABELS = { control: "", watch: "watching (read-only)", takeover: "taken over: close to give back" };
 export const SCROLLBACK_LINES = 10000;
 
 class ConsoleTab {
@@ -30,6 +30,7 @@ class ConsoleTab {
     this.nodeId = node.id;
     this.mode = mode;
     this.readOnly = mode === "watch";
+    this.followsSize = mode !== "control"; // watch and take-over show the owner's PTY at its own size
     this.encoder = new TextEncoder();
     this.button = h(
       "div",
@@ -40,7 +41,7 @@ class ConsoleTab {
         onclick: () => dock.activate(node.id),
       },
       h("span", { className: "terminal-tab-name" }, node.label || node.name),
-      this.readOnly ? h("span", { className: "terminal-mode" }, MODE_LABELS.watch) : null,
+      MODE_LABELS[mode] ? h("span", { className: "terminal-mode" }, MODE_LABELS[mode]) : null,
       (this.stateLabel = h("span", { className: "terminal-state", hidden: true })),
       dock.popOut && !this.readOnly
         ? h(
@@ -73,6 +74,9 @@ class ConsoleTab {
       ),
     );
     this.pane = h("div", { className: "terminal-pane", role: "tabpanel", dataset: { nodeId: node.id, mode } });
+    // Shown to a console's owner while someone else (a teacher who took over) types in it.
+    this.banner = h("div", { className: "typists-banner", role: "status", hidden: true });
+    this.pane.append(this.banner);
     this.terminal = new Terminal({
       cursorBlink: !this.readOnly,
       disableStdin: this.readOnly,
@@ -169,11 +173,17 @@ class ConsoleTab {
       this.terminal.resize(...message.size);
     }
     if (message.notice) this.terminal.write(`\x1b[36m[${message.notice}]\x1b[0m\r\n`);
+    if (message.takeover) {
+      const { by, active, typists } = message.takeover;
+      this.banner.textContent = typistsBanner(typists);
+      this.banner.hidden = !typists.length;
+      this.terminal.write(`\x1b[36m[${by} ${active ? "joined this terminal and may type in it" : "gave this terminal back"}]\x1b[0m\r\n`);
+    }
     if (message.text !== undefined) this.terminal.write(message.text);
   }
 
   sendSize() {
-    if (this.readOnly) return; // the server ignores a watcher's resize: the PTY is the controller's
+    if (this.followsSize) return; // the server ignores these resizes: the PTY is its owner's
     if (this.ws && this.ws.readyState === WebSocket.OPEN) {
       this.ws.send(JSON.stringify({ resize: [this.terminal.cols, this.terminal.rows] }));
     }

@@ -8,13 +8,17 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from rest_framework import serializers
 
-from webgns.classrooms import roster
+from webgns.classrooms import check_kinds, instructions, roster
 from webgns.classrooms.choices import Role
-from webgns.classrooms.models import Assignment, AuditEvent, Course, Enrollment, StudentCopy
+from webgns.classrooms.models import Assignment, AuditEvent, Check, Course, Enrollment, StudentCopy
+from webgns.classrooms.models.check import MAX_CHECK_TIMEOUT
 from webgns.labs import access as lab_access
 from webgns.labs.models import Project
 
 MAX_NODE_LIMIT = 10000
+MAX_INSTRUCTIONS = 100_000
+# What a course's teachers may change on their course (within staff's caps).
+TEACHER_COURSE_FIELDS = {"student_node_limit", "course_node_limit"}
 
 
 class CourseSerializer(serializers.ModelSerializer):
@@ -27,6 +31,8 @@ class CourseSerializer(serializers.ModelSerializer):
     students = serializers.SerializerMethodField(help_text="How many students are enrolled.")
     student_node_limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_NODE_LIMIT)
     course_node_limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_NODE_LIMIT)
+    student_node_cap = serializers.IntegerField(required=False, min_value=1, max_value=MAX_NODE_LIMIT)
+    course_node_cap = serializers.IntegerField(required=False, min_value=1, max_value=MAX_NODE_LIMIT)
 
     class Meta:
         model = Course
@@ -38,6 +44,8 @@ class CourseSerializer(serializers.ModelSerializer):
             "students",
             "student_node_limit",
             "course_node_limit",
+            "student_node_cap",
+            "course_node_cap",
             "created",
         ]
 
@@ -69,6 +77,24 @@ class CourseSerializer(serializers.ModelSerializer):
                 )
         return users
 
+    def validate(self, data: dict) -> dict:
+        """Limits stay within the caps. Staff raising a limit past its cap raise the cap with it, and a
+        lowered cap pulls its limit down; a teacher asking past the cap is told the cap."""
+        staff = self.context["request"].user.is_staff
+        for limit, cap in (("student_node_limit", "student_node_cap"), ("course_node_limit", "course_node_cap")):
+            default = Course._meta.get_field(limit).default
+            value = data.get(limit, getattr(self.instance, limit, default))
+            cap_value = data.get(cap, getattr(self.instance, cap, default))
+            if value <= cap_value:
+                continue
+            if staff and cap not in data:
+                data[cap] = value
+            elif staff and limit not in data:
+                data[limit] = cap_value
+            else:
+                raise serializers.ValidationError({limit: [f"Staff's cap for this course is {cap_value}."]})
+        return data
+
     @transaction.atomic
     def create(self, validated_data: dict) -> Course:
         teachers = validated_data.pop("teachers", [])
@@ -87,6 +113,16 @@ class CourseSerializer(serializers.ModelSerializer):
             for user in teachers:
                 Enrollment.objects.get_or_create(course=course, user=user, defaults={"role": Role.TEACHER})
         return course
+
+
+class UsernamesSerializer(serializers.Serializer):
+    usernames = serializers.ListField(child=serializers.CharField(max_length=150), required=False, max_length=5000)
+
+
+class NewUserSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    email = serializers.EmailField()
+    is_staff = serializers.BooleanField(default=False)
 
 
 class StudentSerializer(serializers.Serializer):
@@ -122,10 +158,21 @@ class AssignmentSerializer(serializers.ModelSerializer):
     )
     my_copy = serializers.SerializerMethodField()
     copies = serializers.SerializerMethodField(help_text="How many students have a copy (teachers only).")
+    instructions_html = serializers.SerializerMethodField(help_text="The instructions rendered, raw HTML disabled.")
+    checks = serializers.SerializerMethodField(help_text="How many checks the assignment has.")
 
     class Meta:
         model = Assignment
-        fields = ["id", "title", "source", "published", "my_copy", "copies", "created"]
+        fields = [
+            "id", "title", "source", "published", "instructions", "instructions_html", "due", "checks",
+            "my_copy", "copies", "created",
+        ]
+
+    def get_instructions_html(self, assignment: Assignment) -> str:
+        return instructions.render(assignment.instructions)
+
+    def get_checks(self, assignment: Assignment) -> int:
+        return assignment.checks.count()
 
     @property
     def course(self) -> Course:
@@ -172,6 +219,11 @@ class AssignmentSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError("An assignment needs a title.")
         return value.strip()
 
+    def validate_instructions(self, value: str) -> str:
+        if len(value) > MAX_INSTRUCTIONS:
+            raise serializers.ValidationError(f"Instructions are at most {MAX_INSTRUCTIONS} characters.")
+        return value
+
     def create(self, validated_data: dict) -> Assignment:
         return Assignment.objects.create(course=self.course, **validated_data)
 
@@ -215,3 +267,68 @@ class AuditEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEvent
         fields = ["id", "created", "username", "action", "project", "project_name", "detail"]
+
+
+class CheckSerializer(serializers.ModelSerializer):
+    """A check of an assignment; `node` is a node name of the assignment's lab."""
+
+    expect = serializers.JSONField(required=False)
+    timeout = serializers.IntegerField(required=False, min_value=1, max_value=MAX_CHECK_TIMEOUT)
+
+    class Meta:
+        model = Check
+        fields = [
+            "id", "name", "kind", "node", "command", "expect", "target", "interface", "hint", "timeout",
+            "position", "created",
+        ]
+
+    @property
+    def assignment(self) -> Assignment:
+        return self.context["assignment"]
+
+    def validate_name(self, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise serializers.ValidationError("A check needs a name.")
+        clash = Check.objects.filter(assignment=self.assignment, name=value)
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise serializers.ValidationError(f"This assignment already has a check named {value!r}.")
+        return value
+
+    def validate_node(self, value: str) -> str:
+        names = list(self.assignment.source.nodes.values_list("name", flat=True))
+        if value not in names:
+            raise serializers.ValidationError(
+                f"The lab has no node named {value!r}; its nodes are {', '.join(sorted(names)) or 'none'}."
+            )
+        return value
+
+    def validate(self, data: dict) -> dict:
+        merged = {f: getattr(self.instance, f) for f in ("kind", "command", "expect", "target", "interface")} \
+            if self.instance is not None else {"kind": "command", "command": "", "expect": {}, "target": "",
+                                               "interface": ""}
+        merged |= {k: v for k, v in data.items() if k in merged}
+        kind = merged["kind"]
+        if kind == "command":
+            if not merged["command"].strip():
+                raise serializers.ValidationError({"command": ["A command check needs a command."]})
+            expect = merged["expect"] or {"exit_code": 0}
+            try:
+                data["expect"] = check_kinds.validate_expect(expect)
+            except ValueError as exc:
+                raise serializers.ValidationError({"expect": [str(exc)]}) from None
+        else:
+            if not merged["target"].strip():
+                what = {"reaches": "an address to reach", "route": "a prefix", "address": "an address"}[kind]
+                raise serializers.ValidationError({"target": [f"A {kind} check needs {what}."]})
+            try:
+                check_kinds.plan(kind, target=merged["target"].strip(), interface=merged["interface"])
+            except ValueError as exc:
+                raise serializers.ValidationError({"target": [f"{merged['target']!r}: {exc}"]}) from None
+            data["expect"] = {}
+        return data
+
+    def create(self, validated_data: dict) -> Check:
+        return Check.objects.create(assignment=self.assignment, **validated_data)

@@ -10,22 +10,35 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from webgns.classrooms import access, copies, roster
+from webgns.classrooms import access, accounts, copies, grading, roster
 from webgns.classrooms.api import serializers as s
 from webgns.classrooms.choices import Role
-from webgns.classrooms.models import Assignment, AuditEvent, Course, Enrollment, StudentCopy
+from webgns.classrooms.models import Assignment, AuditEvent, Check, CheckRun, Course, Enrollment, StudentCopy
 
 MESSAGES = {
     "classrooms.add_course": "Only staff create courses.",
-    "classrooms.change_course": "Only staff rename a course, name its teachers or change its quotas.",
+    "classrooms.change_course": "Only staff rename a course, name its teachers or change its caps; teachers "
+    "may change its node limits within the caps.",
     "classrooms.manage_course": "Only this course's teachers may do that.",
     "classrooms.start_assignment": "Only this course's students start copies of its published assignments.",
     "classrooms.manage_copy": "Only this course's teachers may do that.",
 }
+
+
+class CSVRenderer(BaseRenderer):
+    """Lets `?format=csv` through content negotiation; the view hands it the finished text."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, str) else ""
 
 
 def _require(user, perm: str, obj=None) -> None:
@@ -57,8 +70,11 @@ class CourseViewSet(viewsets.ModelViewSet):
 
     def get_object(self) -> Course:
         course = super().get_object()
+        user = self.request.user
         if self.action in ("update", "partial_update", "destroy"):
-            _require(self.request.user, "classrooms.change_course", course)
+            limits_only = self.action == "partial_update" and set(self.request.data) <= s.TEACHER_COURSE_FIELDS
+            if not (limits_only and user.has_perm("classrooms.manage_course", course)):
+                _require(user, "classrooms.change_course", course)
         return course
 
     @transaction.atomic
@@ -147,6 +163,41 @@ class StudentViewSet(CourseScoped, viewsets.GenericViewSet):
             raise ValidationError({"file": ["Upload a CSV file as `file`, or send its text as `csv`."]})
         return Response(roster.import_roster(self.get_course(), text).as_dict())
 
+    @extend_schema(request=None, responses={200: dict})
+    @action(detail=True, methods=["post"], url_path="reset-password")
+    def reset_password(self, request, course_pk=None, username=None) -> Response:
+        """A new password for one student, returned once."""
+        enrollment = get_object_or_404(
+            Enrollment, course=self.get_course(), role=Role.STUDENT, user__username=username
+        )
+        if refusal := accounts.teacher_may_reset(self.get_course(), enrollment.user):
+            raise PermissionDenied(refusal)
+        user = enrollment.user
+        return Response({"username": user.username, "email": user.email, "password": accounts.reset_password(user)})
+
+    @extend_schema(request=s.UsernamesSerializer, responses={200: dict})
+    @action(detail=False, methods=["post"], url_path="reset-passwords")
+    def reset_passwords(self, request, course_pk=None) -> Response:
+        """New passwords for every student (or the `usernames` given), returned once, to hand out as CSV.
+        Students who are also staff or teachers are skipped and listed."""
+        body = s.UsernamesSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        course = self.get_course()
+        enrollments = course.enrollments.filter(role=Role.STUDENT).select_related("user").order_by("user__username")
+        if wanted := body.validated_data.get("usernames"):
+            enrollments = enrollments.filter(user__username__in=wanted)
+        passwords, skipped = [], []
+        with transaction.atomic():
+            for enrollment in enrollments:
+                user = enrollment.user
+                if refusal := accounts.teacher_may_reset(course, user):
+                    skipped.append({"username": user.username, "reason": refusal})
+                    continue
+                passwords.append(
+                    {"username": user.username, "email": user.email, "password": accounts.reset_password(user)}
+                )
+        return Response({"passwords": passwords, "skipped": skipped})
+
     def destroy(self, request, course_pk=None, username=None) -> Response:
         enrollment = get_object_or_404(
             Enrollment, course=self.get_course(), role=Role.STUDENT, user__username=username
@@ -190,6 +241,123 @@ class AssignmentViewSet(CourseScoped, viewsets.ModelViewSet):
             status=status.HTTP_202_ACCEPTED,
         )
 
+    @extend_schema(request=None, responses={202: dict})
+    @action(detail=True, methods=["post"], url_path="check-all")
+    def check_all(self, request, course_pk=None, pk=None) -> Response:
+        """Run the assignment's checks on every student's copy, one worker task per copy."""
+        assignment = self.get_object()
+        _require(request.user, "classrooms.manage_course", self.get_course())
+        if not assignment.checks.exists():
+            raise ValidationError({"checks": ["This assignment has no checks yet."]})
+        runs = grading.request_checks(assignment.copies.all(), request.user)
+        return Response({"operations": [str(r.id) for r in runs]}, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None, responses={200: dict})
+    @action(
+        detail=True, methods=["get"], renderer_classes=[JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+    )
+    def grades(self, request, course_pk=None, pk=None) -> Response:
+        """Student × check: the latest result of each check with its time; `?format=csv` for a sheet."""
+        assignment = self.get_object()
+        _require(request.user, "classrooms.manage_course", self.get_course())
+        if request.accepted_renderer.format == "csv":
+            filename = f"grades-{assignment.title}.csv".replace('"', "")
+            return Response(
+                grading.grid_csv(assignment),
+                content_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+            )
+        return Response(grading.grid(assignment))
+
+
+class AssignmentForProjectView(viewsets.ViewSet):
+    """What the editor shows beside a lab that is a student's copy (or an assignment's original):
+    the assignment's instructions, its due date, and the copy to check."""
+
+    @extend_schema(responses={200: dict})
+    def retrieve(self, request, pk=None) -> Response:
+        user = request.user
+        copy = StudentCopy.objects.select_related("assignment__course").filter(project_id=pk).first()
+        if copy is not None and user.has_perm("classrooms.view_copy", copy):
+            assignment, copy_id = copy.assignment, str(copy.id)
+        else:
+            assignment = (
+                Assignment.objects.select_related("course")
+                .filter(source_id=pk, course__in=access.visible_courses(user))
+                .first()
+            )
+            if assignment is None or not user.has_perm("classrooms.manage_course", assignment.course):
+                raise NotFound("This project is not part of an assignment you can see.")
+            copy_id = None
+        course = assignment.course
+        data = s.AssignmentSerializer(assignment, context={"request": request, "course": course}).data
+        return Response(
+            {
+                "course": {"id": str(course.id), "name": course.name},
+                "assignment": data,
+                "copy": copy_id,
+                "own_copy": copy is not None and copy.student_id == user.pk,
+            }
+        )
+
+
+class CheckViewSet(CourseScoped, viewsets.ModelViewSet):
+    """An assignment's checks, written by its course's teachers."""
+
+    serializer_class = s.CheckSerializer
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_assignment(self) -> Assignment:
+        if getattr(self, "swagger_fake_view", False):
+            return Assignment()
+        if not hasattr(self, "_assignment"):
+            self._assignment = get_object_or_404(
+                Assignment.objects.select_related("source"),
+                course=self.get_course(),
+                pk=self.kwargs["assignment_pk"],
+            )
+        return self._assignment
+
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        _require(request.user, "classrooms.manage_course", self.get_course())
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Check.objects.none()
+        return Check.objects.filter(assignment=self.get_assignment())
+
+    def get_serializer_context(self) -> dict:
+        return super().get_serializer_context() | {"assignment": self.get_assignment()}
+
+
+class CheckRunViewSet(CourseScoped, viewsets.GenericViewSet):
+    """One press of "Check my work": its status, then its results (poll by the 202's operation id)."""
+
+    def get_queryset(self):
+        return CheckRun.objects.filter(copy__assignment__course=self.get_course()).select_related(
+            "copy__assignment"
+        )
+
+    @extend_schema(responses={200: dict})
+    def retrieve(self, request, course_pk=None, pk=None) -> Response:
+        run = get_object_or_404(self.get_queryset(), pk=pk)
+        if not request.user.has_perm("classrooms.view_copy", run.copy):
+            raise NotFound()
+        checks = {c.id: c for c in run.copy.assignment.checks.all()}
+        results = [grading.result_row(checks[r.check_item_id], r) for r in run.results.all()]
+        return Response(
+            {
+                "id": str(run.id),
+                "copy": str(run.copy_id),
+                "status": run.status,
+                "error": run.error,
+                "created": run.created,
+                "finished": run.finished,
+                "results": results,
+            }
+        )
+
 
 class StudentCopyViewSet(
     CourseScoped,
@@ -201,10 +369,35 @@ class StudentCopyViewSet(
     """The teacher's view of every student copy in the course, and the teacher's actions on them."""
 
     serializer_class = s.StudentCopySerializer
+    # A student may ask these of their own copy; everything else is for the course's teachers.
+    STUDENT_ACTIONS = ("check", "checks")
 
     def initial(self, request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
-        _require(request.user, "classrooms.manage_course", self.get_course())
+        if self.action not in self.STUDENT_ACTIONS:
+            _require(request.user, "classrooms.manage_course", self.get_course())
+
+    def _viewable_copy(self) -> StudentCopy:
+        copy = self.get_object()
+        if not self.request.user.has_perm("classrooms.view_copy", copy):
+            raise NotFound()  # another student's copy: its existence is not confirmed
+        return copy
+
+    @extend_schema(request=None, responses={202: dict})
+    @action(detail=True, methods=["post"])
+    def check(self, request, course_pk=None, pk=None) -> Response:
+        """Run the assignment's checks on this copy (a student on their own, a teacher on any)."""
+        copy = self._viewable_copy()
+        if not copy.assignment.checks.exists():
+            raise ValidationError({"checks": ["This assignment has no checks."]})
+        (run,) = grading.request_checks([copy], request.user)
+        return Response({"operation": str(run.id)}, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None, responses={200: dict})
+    @action(detail=True, methods=["get"])
+    def checks(self, request, course_pk=None, pk=None) -> Response:
+        """Each check with its latest result on this copy (`passed` null: not run yet)."""
+        return Response(grading.latest_results(self._viewable_copy()))
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -262,3 +455,56 @@ class AuditViewSet(CourseScoped, mixins.ListModelMixin, viewsets.GenericViewSet)
         if action_name := self.request.query_params.get("action"):
             events = events.filter(action=action_name)
         return events
+
+
+class PeopleViewSet(viewsets.GenericViewSet):
+    """Staff's people page (/api/people/): list users, create one with a generated password (returned once),
+    reset a password. (/api/users/ stays the plain account API of labs.)"""
+
+    lookup_field = "username"
+    lookup_value_regex = r"[\w.@+-]+"
+
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        if not request.user.is_staff:
+            raise PermissionDenied("Only staff manage accounts.")
+
+    def get_queryset(self):
+        from django.contrib.auth import get_user_model
+
+        return get_user_model().objects.order_by("username")
+
+    @staticmethod
+    def _row(user) -> dict:
+        return {
+            "username": user.username,
+            "email": user.email,
+            "is_staff": user.is_staff,
+            "courses": user.enrollments.count(),
+            "last_login": user.last_login,
+            "date_joined": user.date_joined,
+        }
+
+    @extend_schema(responses={200: dict})
+    def list(self, request) -> Response:
+        users = self.get_queryset()
+        if query := request.query_params.get("q"):
+            users = users.filter(username__icontains=query)
+        return Response([self._row(u) for u in users[:1000]])
+
+    @extend_schema(request=s.NewUserSerializer, responses={201: dict})
+    def create(self, request) -> Response:
+        body = s.NewUserSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            user, password = accounts.create_account(data["username"], data["email"], is_staff=data["is_staff"])
+        except accounts.AccountError as exc:
+            raise ValidationError({exc.field: [str(exc)]}) from None
+        return Response(self._row(user) | {"password": password}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: dict})
+    @action(detail=True, methods=["post"], url_path="reset-password")
+    def reset_password(self, request, username=None) -> Response:
+        user = get_object_or_404(self.get_queryset(), username=username)
+        return Response({"username": user.username, "email": user.email, "password": accounts.reset_password(user)})

@@ -15,6 +15,9 @@ class Assignment(models.Model):
     source = models.ForeignKey("labs.Project", on_delete=models.PROTECT, related_name="assignments")
     title = models.CharField(max_length=100)
     published = models.BooleanField(default=False)
+    # Markdown, rendered in the browser with raw HTML disabled (frontend/src/lib/markdown.js).
+    instructions = models.TextField(blank=True)
+    due = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

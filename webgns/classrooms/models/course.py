@@ -21,6 +21,9 @@ class Course(models.Model):
     # A node counts against both limits from the moment it is asked to start until it is stopped.
     student_node_limit = models.PositiveIntegerField(default=DEFAULT_STUDENT_NODE_LIMIT)
     course_node_limit = models.PositiveIntegerField(default=DEFAULT_COURSE_NODE_LIMIT)
+    # Staff's caps: teachers may move the limits above up to these, never past them.
+    student_node_cap = models.PositiveIntegerField(default=DEFAULT_STUDENT_NODE_LIMIT)
+    course_node_cap = models.PositiveIntegerField(default=DEFAULT_COURSE_NODE_LIMIT)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
