@@ -1,7 +1,7 @@
 # The webgns application image for docker-compose (web and worker). Node images are separate.
 FROM python:3.11-slim-bookworm
 RUN apt-get update && apt-get install -y --no-install-recommends iproute2 ethtool openvswitch-common \
-      busybox-static nodejs npm && rm -rf /var/lib/apt/lists/*
+      busybox-static nodejs npm tshark libpcap0.8 && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements.txt .
 RUN python -m venv .venv && .venv/bin/pip install --no-cache-dir -r requirements.txt

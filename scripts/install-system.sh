@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(docker.io redis-server openvswitch-switch iproute2 busybox-static ethtool iputils-ping
-          python3-venv python3-dev procps curl ca-certificates debootstrap)
+          python3-venv python3-dev procps curl ca-certificates debootstrap tshark libpcap0.8)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(chromium user-mode-linux iperf3 qemu-system-x86 kmod)
 fi

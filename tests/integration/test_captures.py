@@ -22,6 +22,12 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def capture_dir(settings, tmp_path):
+    """Capture files in the test's own folder (the in-process worker reads the same settings)."""
+    settings.WEBGNS_CAPTURE_DIR = tmp_path / "captures"
+
+
 @pytest.fixture
 def pair(api, lab_project, templates):
     project = lab_project("capture")

@@ -24,6 +24,12 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def capture_dir(settings, tmp_path):
+    """Capture files in the test's own folder (the in-process worker reads the same settings)."""
+    settings.WEBGNS_CAPTURE_DIR = tmp_path / "captures"
+
+
 @pytest.fixture
 def captured_pair(worker, api, templates):
     project = create_project(api, f"cap-{uuid.uuid4().hex[:6]}")

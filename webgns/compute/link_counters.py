@@ -2,9 +2,10 @@
 
 Division of labour: this module reads counters and computes rates; it is told where each link's
 ends are (`LabEngine.link_ends`) and keeps the previous reading to difference against. Nothing is
-added to the data path: the counters are the veth ends' `IFLA_STATS64` and their root qdiscs'
-drop counts, read with one link dump and one qdisc dump per namespace (a node's namespace holds
-all its ends, so a lab costs two netlink dumps per node per sample, whatever its link count).
+added to the data path: the counters are the veth ends' 64-bit stats, read with one RTM_GETSTATS
+dump per namespace (`netlink_stats`; a node's namespace holds all its ends, so a lab costs one
+dump per node per sample, whatever its link count), plus the root qdisc's drop count for links
+that carry an impairment (a pyroute2 qdisc dump of their ends' namespaces).
 
 Direction `a_to_b` is what a's end transmitted (its `tx_*`); its drops are a's transmit drops,
 a's root qdisc drops (a rate limit that overflows) and b's receive drops. `b_to_a` mirrors it.
@@ -13,7 +14,7 @@ a's root qdisc drops (a rate limit that overflows) and b's receive drops. `b_to_
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from pyroute2 import NetlinkError
@@ -21,6 +22,7 @@ from pyroute2 import NetlinkError
 from webgns.compute.errors import NamespaceUnavailable
 from webgns.compute.links import LinkEnd
 from webgns.compute.namespaces import NetlinkSessions
+from webgns.compute.netlink_stats import StatsSocket
 
 TC_H_ROOT = 0xFFFFFFFF
 
@@ -51,43 +53,101 @@ def _direction(sender: EndCounters, receiver: EndCounters) -> DirectionCounters:
                              sender.errors + receiver.errors)
 
 
-def _read_namespace(sessions: NetlinkSessions, netns: str | None) -> dict[str, EndCounters]:
-    ipr = sessions.get(netns)
-    drops: dict[int, int] = {}
-    for qdisc in ipr.get_qdiscs():
-        if qdisc["parent"] == TC_H_ROOT:
-            stats = qdisc.get_attr("TCA_STATS") or {}
-            drops[qdisc["index"]] = int(stats.get("drop", 0))
-    found: dict[str, EndCounters] = {}
-    for link in ipr.get_links():
-        stats = link.get_attr("IFLA_STATS64")
-        name = link.get_attr("IFLA_IFNAME")
-        if stats is None or name is None:
-            continue
-        found[name] = EndCounters(
-            stats["tx_bytes"], stats["tx_packets"], stats["rx_bytes"], stats["rx_packets"], stats["tx_dropped"],
-            stats["rx_dropped"], stats["tx_errors"] + stats["rx_errors"], drops.get(link["index"], 0))
-    return found
+class CounterReader:
+    """Reads (a_to_b, b_to_a) counters of links, keeping one stats socket per namespace between samples.
 
+    Not thread-safe: one sampler thread owns it. `close()` closes every socket it opened.
+    """
 
-def read_counters(sessions: NetlinkSessions, ends: Mapping[str, tuple[LinkEnd, LinkEnd]]
-                  ) -> dict[str, tuple[DirectionCounters, DirectionCounters]]:
-    """(a_to_b, b_to_a) counters of every link whose two ends are found; links with a missing end are absent."""
-    namespaces = {end.netns for pair in ends.values() for end in pair}
-    readings: dict[str | None, dict[str, EndCounters]] = {}
-    for netns in namespaces:
+    def __init__(self) -> None:
+        self._sockets: dict[str | None, StatsSocket] = {}
+        self._indexes: dict[tuple[str | None, str], int] = {}
+        self._sessions = NetlinkSessions()  # pyroute2, for the qdisc dumps of impaired ends only
+
+    def close(self) -> None:
+        for sock in self._sockets.values():
+            sock.close()
+        self._sockets.clear()
+        self._indexes.clear()
+        self._sessions.close()
+
+    def _socket(self, netns: str | None) -> StatsSocket | None:
+        sock = self._sockets.get(netns)
+        if sock is not None and not sock.current():
+            self._forget(netns)
+            sock = None
+        if sock is None:
+            try:
+                sock = self._sockets[netns] = StatsSocket(netns)
+            except (NamespaceUnavailable, OSError):
+                return None
+        return sock
+
+    def _forget(self, netns: str | None) -> None:
+        sock = self._sockets.pop(netns, None)
+        if sock is not None:
+            sock.close()
+        self._sessions.forget(netns)
+        for key in [k for k in self._indexes if k[0] == netns]:
+            del self._indexes[key]
+
+    def _index(self, sock: StatsSocket, ifname: str) -> int | None:
+        key = (sock.netns, ifname)
+        if key not in self._indexes:
+            found = sock.index(ifname)
+            if found is None:
+                return None
+            self._indexes[key] = found
+        return self._indexes[key]
+
+    def _qdisc_drops(self, netns: str | None) -> dict[int, int]:
+        drops: dict[int, int] = {}
         try:
-            readings[netns] = _read_namespace(sessions, netns)
+            for qdisc in self._sessions.get(netns).get_qdiscs():
+                if qdisc["parent"] == TC_H_ROOT:
+                    drops[qdisc["index"]] = int((qdisc.get_attr("TCA_STATS") or {}).get("drop", 0))
         except (NamespaceUnavailable, NetlinkError, OSError):
-            sessions.forget(netns)  # a node that stopped: its namespace is gone or going
-    out = {}
-    for link_id, (a, b) in ends.items():
-        end_a = readings.get(a.netns, {}).get(a.ifname)
-        end_b = readings.get(b.netns, {}).get(b.ifname)
-        if end_a is None or end_b is None:
-            continue
-        out[link_id] = (_direction(end_a, end_b), _direction(end_b, end_a))
-    return out
+            self._sessions.forget(netns)
+        return drops
+
+    def read(self, ends: Mapping[str, tuple[LinkEnd, LinkEnd]], shaped: Collection[str] = ()
+             ) -> dict[str, tuple[DirectionCounters, DirectionCounters]]:
+        """Counters of every link whose two ends are found; `shaped` names the links with a qdisc to count drops of."""
+        wanted = {end.netns for pair in ends.values() for end in pair}
+        for stale in set(self._sockets) - wanted:
+            self._forget(stale)
+        readings: dict[str | None, dict[int, dict[str, int]]] = {}
+        for netns in wanted:
+            sock = self._socket(netns)
+            if sock is None:
+                continue
+            try:
+                readings[netns] = sock.read()
+            except OSError:
+                self._forget(netns)
+        drops = {netns: self._qdisc_drops(netns)
+                 for netns in {end.netns for link_id in shaped if link_id in ends for end in ends[link_id]}
+                 if netns in readings}
+        out = {}
+        for link_id, (a, b) in ends.items():
+            end_a, end_b = self._end(a, readings, drops), self._end(b, readings, drops)
+            if end_a is None or end_b is None:
+                continue
+            out[link_id] = (_direction(end_a, end_b), _direction(end_b, end_a))
+        return out
+
+    def _end(self, end: LinkEnd, readings: dict, drops: dict) -> EndCounters | None:
+        sock = self._sockets.get(end.netns)
+        if sock is None or end.netns not in readings:
+            return None
+        index = self._index(sock, end.ifname)
+        stats = readings[end.netns].get(index) if index is not None else None
+        if stats is None:
+            self._indexes.pop((end.netns, end.ifname), None)  # re-made under a new index: look it up again
+            return None
+        return EndCounters(stats["tx_bytes"], stats["tx_packets"], stats["rx_bytes"], stats["rx_packets"],
+                           stats["tx_dropped"], stats["rx_dropped"], stats["tx_errors"] + stats["rx_errors"],
+                           drops.get(end.netns, {}).get(index, 0))
 
 
 @dataclass

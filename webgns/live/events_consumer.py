@@ -38,9 +38,10 @@ def _numbered_snapshot(project_id: object) -> tuple[int, list[str] | None]:
 
 def _count_in(project_id: str) -> None:
     if subscribers.joined(project_id):
-        from webgns.tasks.link_load import sample_link_load
+        from webgns.celery import app
 
-        sample_link_load.apply_async(args=[project_id])
+        # By name: the web tier never imports the engine the sampler drives.
+        app.send_task("webgns.tasks.link_load.sample_link_load", args=[project_id])
 
 
 class ProjectEventsConsumer(AsyncWebsocketConsumer):

@@ -21,9 +21,8 @@ import uuid
 from celery import shared_task
 from django.db import close_old_connections
 
-from webgns.compute.link_counters import LoadMeter, read_counters
+from webgns.compute.link_counters import CounterReader, LoadMeter
 from webgns.compute.links import LinkEnd
-from webgns.compute.namespaces import NetlinkSessions
 from webgns.labs import events, subscribers
 from webgns.labs.choices import LinkStatus
 from webgns.labs.models import Link, Node, Project
@@ -45,37 +44,41 @@ def sample_link_load(project_id: str) -> None:
                      daemon=True).start()
 
 
-def resolve_ends(project_id: str) -> dict[str, tuple[LinkEnd, LinkEnd]] | None:
-    """Both ends of every up link of the project; None if the project is gone."""
+def resolve_ends(project_id: str) -> tuple[dict[str, tuple[LinkEnd, LinkEnd]], set[str]] | None:
+    """Both ends of every up link of the project, and the ids of those with an impairment; None if it is gone."""
     if not Project.objects.filter(pk=project_id).exists():
         return None
     links = list(Link.objects.filter(project_id=project_id, status=LinkStatus.UP))
     node_ids = {n for link in links for n in (link.a_node_id, link.b_node_id)}
     nodes = {str(n.id): node_spec(n) for n in Node.objects.filter(pk__in=node_ids).select_related("template")}
-    return lab_engine().link_ends([link_spec(link) for link in links], nodes)
+    specs = [link_spec(link) for link in links]
+    shaped = {spec.id for spec in specs if not (spec.a_to_b.is_empty and spec.b_to_a.is_empty)}
+    return lab_engine().link_ends(specs, nodes), shaped
 
 
 def _sample(project_id: str, owner: str) -> None:
     meter = LoadMeter()
+    reader = CounterReader()
     ends: dict[str, tuple[LinkEnd, LinkEnd]] = {}
+    shaped: set[str] = set()
     resolved_at = 0.0
     try:
-        with NetlinkSessions() as sessions:
-            while subscribers.count(project_id) > 0 and subscribers.renew_lease(project_id, owner):
-                now = time.monotonic()
-                if now - resolved_at >= RESOLVE_SECONDS:
-                    found = resolve_ends(project_id)
-                    if found is None:
-                        break
-                    ends, resolved_at = found, now
-                    close_old_connections()
-                rates = meter.rates(read_counters(sessions, ends))
-                if rates:
-                    events.publish_unnumbered(project_id, "link.stats", links=rates)
-                # From one start to the next, never less than a period: at most one event a second.
-                time.sleep(max(0.0, PERIOD_SECONDS - (time.monotonic() - now)))
+        while subscribers.count(project_id) > 0 and subscribers.renew_lease(project_id, owner):
+            now = time.monotonic()
+            if now - resolved_at >= RESOLVE_SECONDS:
+                found = resolve_ends(project_id)
+                if found is None:
+                    break
+                (ends, shaped), resolved_at = found, now
+                close_old_connections()
+            rates = meter.rates(reader.read(ends, shaped))
+            if rates:
+                events.publish_unnumbered(project_id, "link.stats", links=rates)
+            # From one start to the next, never less than a period: at most one event a second.
+            time.sleep(max(0.0, PERIOD_SECONDS - (time.monotonic() - now)))
     except Exception:
         log.exception("link-load sampling of project %s failed", project_id)
     finally:
+        reader.close()
         subscribers.release_lease(project_id, owner)
         close_old_connections()

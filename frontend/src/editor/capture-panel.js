@@ -215,6 +215,7 @@ class CaptureTab {
     const active = ["starting", "running", "stopping"].includes(this.capture.status);
     this.stopButton.disabled = !active;
     this.tabButton.dataset.status = this.capture.status;
+    this.download.href = `/api${captureApiPath(this.panel.projectId, this.capture)}pcapng`;
   }
 
   applyFilter(event) {

@@ -43,3 +43,24 @@ class CaptureSerializer(serializers.ModelSerializer):
         self._bounded(attrs, "max_bytes", limits.max_bytes())
         self._bounded(attrs, "max_seconds", limits.max_seconds())
         return attrs
+
+
+class PacketSummarySerializer(serializers.Serializer):
+    """One row of Wireshark's packet list (documentation of `…/packets/`; tshark makes the rows)."""
+
+    no = serializers.IntegerField()
+    time = serializers.FloatField(help_text="seconds since the capture's first packet")
+    src = serializers.CharField()
+    dst = serializers.CharField()
+    protocol = serializers.CharField()
+    length = serializers.IntegerField()
+    info = serializers.CharField()
+
+
+class PacketDetailSerializer(serializers.Serializer):
+    no = serializers.IntegerField()
+    length = serializers.IntegerField()
+    captured = serializers.IntegerField()
+    direction = serializers.CharField(help_text='"in", "out" or ""')
+    layers = serializers.JSONField(help_text='[{"name","text","pos","size","children":[...]}], tshark\'s tree')
+    bytes = serializers.CharField(help_text="the captured bytes in hex")

@@ -11,13 +11,15 @@ import asyncio
 from asgiref.sync import sync_to_async
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webgns.captures import control, decode, dispatch, limits
-from webgns.captures.api.serializers import CaptureSerializer
+from webgns.captures.api.serializers import CaptureSerializer, PacketDetailSerializer, PacketSummarySerializer
 from webgns.captures.choices import ACTIVE
 from webgns.captures.models import Capture
 from webgns.labs import access
@@ -58,6 +60,7 @@ class CaptureScoped(APIView):
 class CaptureListView(CaptureScoped):
     serializer_class = CaptureSerializer
 
+    @extend_schema(responses=CaptureSerializer(many=True))
     def get(self, request, **kwargs) -> Response:
         project = self.project()
         link = self.link(project)
@@ -108,6 +111,7 @@ class CaptureStopView(CaptureScoped):
 
 
 class CapturePcapngView(CaptureScoped):
+    @extend_schema(responses={(200, "application/x-pcapng"): OpenApiTypes.BINARY})
     def get(self, request, **kwargs) -> StreamingHttpResponse:
         capture = self.capture()
         response = StreamingHttpResponse(_stream(capture), content_type="application/x-pcapng")
@@ -154,6 +158,11 @@ def _number(value: str | None, name: str) -> int:
 
 
 class CapturePacketsView(CaptureScoped):
+    @extend_schema(responses=PacketSummarySerializer(many=True), parameters=[
+        OpenApiParameter("from", int, description="only packets numbered above this"),
+        OpenApiParameter("filter", str, description="a display filter, Wireshark's syntax"),
+        OpenApiParameter("limit", int, description="at most this many (and never more than 5000)"),
+    ])
     def get(self, request, **kwargs) -> Response:
         capture = self.capture()
         after = _number(request.query_params.get("from"), "from")
@@ -175,6 +184,7 @@ class CapturePacketsView(CaptureScoped):
 
 
 class CapturePacketDetailView(CaptureScoped):
+    @extend_schema(responses=PacketDetailSerializer)
     def get(self, request, number: int, **kwargs) -> Response:
         capture = self.capture()
         try:
