@@ -4,8 +4,10 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from webgns.body_limit import BodyLimit
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webgns.settings")
-django_asgi_app = get_asgi_application()
+django_asgi_app = BodyLimit(get_asgi_application())  # oversized bodies refused before Django spools them
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 

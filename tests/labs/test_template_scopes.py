@@ -111,3 +111,10 @@ def test_non_staff_may_not_name_a_registry_not_allowed(api, staff_api, settings)
     assert _create(staff_api, name="remote", image="registry.example.org:5000/evil:1").status_code == 201
     settings.WEBGNS_ALLOWED_REGISTRIES = ["registry.example.org:5000"]
     assert _create(api, name="remote2", image="registry.example.org:5000/evil:1").status_code == 201
+
+
+def test_staff_list_global_and_their_own_unless_they_ask_for_all(api, staff_api, templates):
+    _create(api, name="mine")
+    assert "mine" not in {t["name"] for t in staff_api.get("/api/templates/").json()}
+    everyone = staff_api.get("/api/templates/?all=true").json()
+    assert {"mine", "busybox"} <= {t["name"] for t in everyone}

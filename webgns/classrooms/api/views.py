@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
@@ -19,6 +19,7 @@ from webgns.classrooms import access, accounts, copies, grading, roster
 from webgns.classrooms.api import serializers as s
 from webgns.classrooms.choices import Role
 from webgns.classrooms.models import Assignment, AuditEvent, Check, CheckRun, Course, Enrollment, StudentCopy
+from webgns.labs.api.parsers import BoundedJSONParser
 
 MESSAGES = {
     "classrooms.add_course": "Only staff create courses.",
@@ -142,7 +143,7 @@ class StudentViewSet(CourseScoped, viewsets.GenericViewSet):
         detail=False,
         methods=["post"],
         url_path="import",
-        parser_classes=[MultiPartParser, FormParser, JSONParser],
+        parser_classes=[MultiPartParser, FormParser, BoundedJSONParser],
     )
     def import_(self, request, course_pk=None) -> Response:
         body = s.RosterSerializer(data=request.data)

@@ -7,6 +7,7 @@ Access is decided by `webgns.labs.access`: a project another user cannot see ans
 from celery.exceptions import TimeoutError as CeleryTimeout
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 from drf_spectacular.utils import extend_schema
@@ -41,7 +42,12 @@ class TemplateViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Template.objects.none()
-        return s.visible_templates(self.request.user).select_related("owner")
+        templates = s.visible_templates(self.request.user).select_related("owner")
+        user = self.request.user
+        if self.action == "list" and user.is_staff and self.request.query_params.get("all") not in ("1", "true"):
+            # Staff's palette: global and their own; everyone's private ones with ?all=true.
+            templates = templates.filter(Q(owner__isnull=True) | Q(owner=user))
+        return templates
 
     def get_object(self) -> Template:
         template = super().get_object()
@@ -264,8 +270,6 @@ def _conflict(message: str) -> Response:
 
 
 def models_q_node(node: Node):
-    from django.db.models import Q
-
     return Q(a_node=node) | Q(b_node=node)
 
 
