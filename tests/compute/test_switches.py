@@ -89,6 +89,8 @@ def test_ovs_host_ports_do_not_speak_for_the_host(lab, ovs_running):
     for port in ports:
         assert Path(f"/proc/sys/net/ipv4/conf/{port}/arp_ignore").read_text().strip() == "8"
         assert Path(f"/proc/sys/net/ipv6/conf/{port}/disable_ipv6").read_text().strip() == "1"
+        assert Path(f"/proc/sys/net/ipv4/conf/{port}/rp_filter").read_text().strip() == "1"
+        assert Path(f"/proc/sys/net/ipv4/conf/{port}/forwarding").read_text().strip() == "0"
 
 
 def test_segments_on_two_switches_do_not_reach_each_other(lab):

@@ -5,8 +5,13 @@ module makes those ends safe and correct:
 - TX checksum offload off (ethtool's ETHTOOL_STXCSUM ioctl): the userspace datapath forwards
   packets with the checksum still "to be filled in by hardware", so TCP segments arrive with a
   bad checksum and are dropped while ping (software checksums) works;
-- arp_ignore=8 / arp_announce=2 and IPv6 off on host-namespace ends: otherwise the host answers
-  ARP for its own addresses through a lab port and lab traffic could leak to the host.
+- the host stack kept out of host-namespace ends. The userspace datapath reads a port through a
+  packet socket, and the kernel still hands every frame to the host's own IP stack too: a node
+  that forged an ARP entry naming the port's MAC reached UDP listeners on any host address (seen:
+  7 datagrams received, pings answered). So: strict reverse-path filtering (rp_filter=1: these
+  ports have no address and no route, so no source passes), no forwarding from them, no ARP
+  answers (arp_ignore=8, arp_announce=2), IPv6 off. OVS still sees every frame: packet sockets
+  take frames before the IP stack.
 """
 
 from __future__ import annotations
@@ -40,8 +45,11 @@ def disable_tx_checksum(netns: str | None, ifname: str) -> None:
 
 
 def isolate_host_port(ifname: str) -> None:
-    """Keep a lab port in the host namespace from speaking for the host (ARP, IPv6)."""
+    """Keep a lab port in the host namespace from reaching the host: frames for OVS only."""
     settings = {
+        f"/proc/sys/net/ipv4/conf/{ifname}/rp_filter": "1",
+        f"/proc/sys/net/ipv4/conf/{ifname}/forwarding": "0",
+        f"/proc/sys/net/ipv4/conf/{ifname}/accept_local": "0",
         f"/proc/sys/net/ipv4/conf/{ifname}/arp_ignore": "8",
         f"/proc/sys/net/ipv4/conf/{ifname}/arp_announce": "2",
         f"/proc/sys/net/ipv6/conf/{ifname}/disable_ipv6": "1",

@@ -23,9 +23,10 @@ from dataclasses import dataclass
 
 from pyroute2 import NetlinkError
 
-from webgns.compute.errors import OvsCommandFailed, OvsUnavailable
+from webgns.compute.errors import LinkFailed, OvsCommandFailed, OvsUnavailable
 from webgns.compute.labels import OVS_INSTANCE_KEY, OVS_LINK_KEY, OVS_NAME_KEY, OVS_NODE_KEY, OVS_PROJECT_KEY
 from webgns.compute.namespaces import open_iproute
+from webgns.compute.offloads import isolate_host_port
 
 VSCTL_TIMEOUT_SECONDS = 10
 DB_SOCKET = "/var/run/openvswitch/db.sock"
@@ -97,6 +98,19 @@ def ensure_bridge(
     else:
         args += ["--", "del-controller", name, "--", "set-fail-mode", name, "standalone"]
     vsctl(*args)
+    quiet_internal_port(name)
+
+
+def quiet_internal_port(name: str) -> None:
+    """The bridge's own interface in the host namespace stays down, with no address and the host
+    stack kept out (offloads.isolate_host_port): the host takes no part in a lab's segment."""
+    with open_iproute(None) as ipr:
+        found = ipr.link_lookup(ifname=name)
+        if not found:
+            return  # the datapath made no host interface for it
+        ipr.link("set", index=found[0], state="down")
+    with contextlib.suppress(LinkFailed):  # vanished meanwhile: nothing left to quiet
+        isolate_host_port(name)
 
 
 def bridge_exists(name: str) -> bool:
