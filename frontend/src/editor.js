@@ -27,6 +27,7 @@ import { ContextMenu } from "./editor/context-menu.js";
 import { LabActions } from "./editor/lab-actions.js";
 import { LinkForm } from "./editor/link-form.js";
 import { LinkLoadView } from "./editor/link-load.js";
+import { NodeConfig } from "./editor/node-config.js";
 import { NodePanel } from "./editor/node-panel.js";
 import { Notices } from "./editor/notices.js";
 import { Palette } from "./editor/palette.js";
@@ -267,6 +268,8 @@ class Editor {
           action: (id, action) => this.actions.nodeAction(id, action),
           open: (id) => this.openConsole(id),
           remove: (id) => this.deleteElements({ nodes: [id], links: [] }),
+          configure: (slot, node) =>
+            new NodeConfig(slot, { api: this.api, projectId: this.projectId, template: this.palette.template(node.template) }, node.id),
         },
         target.id,
       );

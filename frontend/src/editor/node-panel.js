@@ -13,7 +13,8 @@ export class NodePanel {
   /**
    * @param {HTMLElement} container
    * @param {import("../lib/lab-store.js").LabStore} store
-   * @param {object} on rename(id, name) → Promise, action(id, "start"|"stop"|"restart"), open(id), remove(id)
+   * @param {object} on rename(id, name) → Promise, action(id, "start"|"stop"|"restart"), open(id), remove(id),
+   *   and optionally configure(slot, node) → a view with destroy() drawing the node's configuration into slot
    */
   constructor(container, store, on, nodeId) {
     this.container = container;
@@ -41,6 +42,7 @@ export class NodePanel {
     this.statusLine = h("div", { className: "status-line" });
     this.portList = h("ul", { className: "port-list" });
     this.buttons = h("div", { className: "button-row" });
+    this.configSlot = h("section", { className: "node-config" });
     this.container.replaceChildren(
       h("h2", {}, "Node"),
       form,
@@ -49,7 +51,10 @@ export class NodePanel {
       h("h3", {}, "Ports"),
       this.portList,
       this.buttons,
+      this.configSlot,
     );
+    this.config?.destroy();
+    this.config = this.on.configure && node.kind === "docker" ? this.on.configure(this.configSlot, node) : null;
     this.update();
   }
 
