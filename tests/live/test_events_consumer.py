@@ -93,9 +93,11 @@ async def test_snapshot_shows_what_the_rest_api_shows(transactional_db, api, tem
         rest_project = (await sync_to_async(api.get)(f"/api/projects/{project['id']}/")).json()
         rest_nodes = (await sync_to_async(api.get)(f"/api/projects/{project['id']}/nodes/")).json()
         rest_links = (await sync_to_async(api.get)(f"/api/projects/{project['id']}/links/")).json()
+        rest_annotations = (await sync_to_async(api.get)(f"/api/projects/{project['id']}/annotations/")).json()
         body = dict(snapshot["project"])
         assert body.pop("nodes") == rest_nodes
         assert body.pop("links") == rest_links
+        assert body.pop("annotations") == rest_annotations
         assert body == rest_project
         assert [p["link"] for p in snapshot["project"]["nodes"][0]["ports"]][0] == link["id"]
     finally:
