@@ -513,12 +513,12 @@ class Editor {
   }
 
   /** Keeps a copy of the selection for paste (in this page; the system clipboard is left alone). */
-  copySelection() {
+  copySelection({ quiet = false } = {}) {
     const copy = copyOf(this.canvas.selection(), this.store);
     if (isEmpty(copy)) return false;
     this.clipboard = copy;
     this.pastes = 0;
-    this.notices.info(`copied ${copy.nodes.length} node(s), ${copy.links.length} link(s)`);
+    if (!quiet) this.notices.info(`Copied ${copy.nodes.length} node(s) and ${copy.links.length} link(s): Ctrl-V pastes`);
     return true;
   }
 
@@ -556,7 +556,7 @@ class Editor {
   async duplicate() {
     const keep = this.clipboard;
     const keepPastes = this.pastes;
-    if (!this.copySelection()) return;
+    if (!this.copySelection({ quiet: true })) return;
     await this.paste();
     this.clipboard = keep ?? this.clipboard;
     this.pastes = keep ? keepPastes : this.pastes;
