@@ -14,7 +14,7 @@ from webgns.labs.validators import validate_name, validate_project_name
 FORMAT = "webgns-topology"
 VERSION = 1
 NODE_FIELDS = ("name", "x", "y", "adapters", "environment", "start_command", "startup", "openflow_controller",
-               "files", "sysctls", "cpus", "memory_mb")
+               "files", "sysctls", "cpus", "memory_mb", "vlans")
 
 
 def export_project(project: Project) -> dict:
@@ -39,6 +39,7 @@ def export_project(project: Project) -> dict:
                 # The node's own files only: the template's defaults come from the template there.
                 "files": n.files,
                 "sysctls": n.sysctls,
+                "vlans": n.vlans,
                 "cpus": n.cpus,
                 "memory_mb": n.memory_mb,
             }
