@@ -7,7 +7,8 @@
 # not rebuilt. Debian packages come from the mirror named in this machine's own apt sources; the .debs
 # are cached in $WEBGNS_IMAGE_CACHE (default /var/cache/webgns/debootstrap) so a rebuild downloads nothing.
 # A failed build names the image and the step, leaves its log in var/log/, and does not stop the others
-# or `make run` (exit 0 with a warning); `--strict` makes any failure exit 1.
+# or `make run` (exit 0 with a warning); `--strict` makes any failure exit 1. WEBGNS_IMAGE_FORCE=1 rebuilds
+# the Debian images even when their recipe is unchanged (bench/bench_images.py uses it).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 strict=0; [[ "${1:-}" == "--strict" ]] && strict=1
@@ -21,6 +22,7 @@ recipe_hash() {  # the content hash of the files that make an image, this script
 }
 
 current_hash() {
+  [[ "${WEBGNS_IMAGE_FORCE:-0}" == 1 && "$1" != webgns/busybox:latest ]] && return 0
   docker image inspect --format '{{ index .Config.Labels "webgns.recipe" }}' "$1" 2>/dev/null || true
 }
 

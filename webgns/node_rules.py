@@ -97,3 +97,24 @@ def capabilities_problem(capabilities: object) -> str | None:
     if unknown:
         return f"{', '.join(unknown)}: not allowed; choose from {', '.join(EXTRA_CAPABILITIES)}."
     return None
+
+
+VLAN_MIN, VLAN_MAX = 1, 4094
+MAX_TRUNK_VLANS = 64
+
+
+def vlans_problem(vlans: object, ports: list[str]) -> str | None:
+    """Why `vlans` cannot be a switch's port VLANs: {"eth0": {"access": 10}, "eth1": {"trunk": [10, 20]}}."""
+    if not isinstance(vlans, dict):
+        return 'Must be an object of ports to {"access": N} or {"trunk": [N, …]}.'
+    for port, role in vlans.items():
+        if port not in ports:
+            return f"{port!r} is not a port of this switch (it has {', '.join(ports)})."
+        if not isinstance(role, dict) or len(role) != 1 or not ({"access", "trunk"} & set(role)):
+            return f'{port}: must be {{"access": N}} or {{"trunk": [N, …]}}.'
+        vids = role.get("trunk") if "trunk" in role else [role["access"]]
+        if "trunk" in role and (not isinstance(vids, list) or not vids or len(vids) > MAX_TRUNK_VLANS):
+            return f"{port}: a trunk lists 1 to {MAX_TRUNK_VLANS} VLANs."
+        if not all(isinstance(v, int) and not isinstance(v, bool) and VLAN_MIN <= v <= VLAN_MAX for v in vids):
+            return f"{port}: VLAN ids are whole numbers from {VLAN_MIN} to {VLAN_MAX}."
+    return None

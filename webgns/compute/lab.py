@@ -13,6 +13,7 @@ with the cause, so the rest of the lab still comes up.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -25,7 +26,14 @@ from pyroute2 import NetlinkError
 from webgns.compute import impairments, node_exec, node_files, observe, ovs_switch, parking
 from webgns.compute.bridge_switch import ensure_switch_fabric
 from webgns.compute.docker_nodes import DockerNodes
-from webgns.compute.errors import EngineError, ExecFailed, NamespaceUnavailable, NodeNotRunning, PortUnknown
+from webgns.compute.errors import (
+    EngineError,
+    ExecFailed,
+    NamespaceUnavailable,
+    NodeNotRunning,
+    OvsCommandFailed,
+    PortUnknown,
+)
 from webgns.compute.labels import SWITCH_BRIDGE_NAME, host_port_name, link_alias, ovs_bridge_name, parked_name
 from webgns.compute.links import FRESH_VETH_QDISC, LinkEnd, ensure_veth, remove_veth
 from webgns.compute.namespaces import NetlinkSessions, netns_path
@@ -65,6 +73,7 @@ class _PlacedEnd:
     end: LinkEnd
     ovs_bridge: str | None = None
     impairment: Impairment = Impairment()
+    vlan: Mapping | None = None  # the switch port's VLAN role (ovs)
 
 
 class LabEngine:
@@ -234,6 +243,18 @@ class LabEngine:
         disable_tx_checksum(None, host_port)
         disable_tx_checksum(peer.end.netns, peer.end.ifname)
         ovs_switch.add_port(placed.ovs_bridge, host_port, link.id)
+        ovs_switch.set_port_vlans(host_port, dict(placed.vlan) if placed.vlan else None)
+
+    def apply_vlans(self, node: NodeSpec, links: Sequence[LinkSpec]) -> None:
+        """Make a running switch's ports carry the VLANs its spec names now (ovs). Idempotent."""
+        if node.kind != OVS or not ovs_switch.bridge_exists(ovs_bridge_name(node)):
+            return
+        for link in links:
+            for index, endpoint in enumerate((link.a, link.b)):
+                if endpoint.node_id == node.id:
+                    vlan = node.vlans.get(endpoint.port)
+                    with contextlib.suppress(OvsCommandFailed):  # a port not plumbed (yet) gets it when it is
+                        ovs_switch.set_port_vlans(host_port_name(link, index), dict(vlan) if vlan else None)
 
     def remove_link(self, link: LinkSpec, nodes: Mapping[str, NodeSpec]) -> None:
         """The link is gone from the host (both veth ends, its OVS ports). Idempotent."""
@@ -354,7 +375,8 @@ class _Placement:
             if not self._ovs_running(node):
                 raise _NodeDown(f"switch {node.name} is not running")
             port = host_port_name(link, index)
-            return _PlacedEnd(LinkEnd(None, port), ovs_bridge=ovs_bridge_name(node), impairment=impairment)
+            return _PlacedEnd(LinkEnd(None, port), ovs_bridge=ovs_bridge_name(node), impairment=impairment,
+                              vlan=node.vlans.get(endpoint.port))
         netns = self._netns_of(node)
         master = SWITCH_BRIDGE_NAME if node.kind == BRIDGE else None
         return _PlacedEnd(LinkEnd(netns, endpoint.port, master), impairment=impairment)

@@ -151,6 +151,17 @@ def add_port(bridge: str, port: str, link_id: str) -> None:
     )  # fmt: skip
 
 
+def set_port_vlans(port: str, vlan: dict | None) -> None:
+    """The port's VLAN role: {"access": N} (tag), {"trunk": [N, …]} (trunks) or None (both cleared)."""
+    if vlan and "access" in vlan:
+        vsctl("set", "Port", port, f"tag={int(vlan['access'])}", "--", "clear", "Port", port, "trunks")
+    elif vlan and "trunk" in vlan:
+        trunks = ",".join(str(int(v)) for v in vlan["trunk"])
+        vsctl("set", "Port", port, f"trunks={trunks}", "--", "clear", "Port", port, "tag")
+    else:
+        vsctl("clear", "Port", port, "tag", "--", "clear", "Port", port, "trunks")
+
+
 def delete_port(bridge: str, port: str) -> None:
     vsctl("--if-exists", "del-port", bridge, port)
 

@@ -52,6 +52,9 @@ class NodeSpec:
     sysctls: Mapping[str, str] = field(default_factory=dict)
     # Capabilities beyond NET_ADMIN/NET_RAW that the template asks for (e.g. SYS_ADMIN for FRR).
     capabilities: tuple[str, ...] = ()
+    # Switch ports' VLANs (ovs): {"eth0": {"access": 10}, "eth2": {"trunk": [10, 20]}}; unnamed ports
+    # carry every VLAN untouched, as before.
+    vlans: Mapping[str, Mapping] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

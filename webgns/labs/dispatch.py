@@ -43,6 +43,10 @@ def link_changed(link: Link) -> None:
     _enqueue(host_tasks.apply_impairments, str(link.id))
 
 
+def node_vlans_changed(node: Node) -> None:
+    _enqueue(host_tasks.apply_vlans, str(node.id))
+
+
 def link_deleted(link: Link) -> None:
     from webgns.tasks.specs_from_models import link_spec_dict, node_spec_dicts
 

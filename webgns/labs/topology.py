@@ -19,7 +19,7 @@ from webgns.labs.validators import validate_name, validate_project_name
 FORMAT = "webgns-topology"
 VERSION = 1
 NODE_FIELDS = ("name", "x", "y", "adapters", "environment", "start_command", "startup", "openflow_controller",
-               "files", "sysctls", "cpus", "memory_mb")
+               "files", "sysctls", "cpus", "memory_mb", "vlans")
 ANNOTATION_FIELDS = ("kind", "text", "x", "y", "width", "height", "style", "z")
 
 
@@ -45,6 +45,7 @@ def export_project(project: Project) -> dict:
                 # The node's own files only: the template's defaults come from the template there.
                 "files": n.files,
                 "sysctls": n.sysctls,
+                "vlans": n.vlans,
                 "cpus": n.cpus,
                 "memory_mb": n.memory_mb,
             }

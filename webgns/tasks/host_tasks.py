@@ -101,6 +101,20 @@ def exec_in_node(node_id: str, command: str, timeout: float) -> dict:
             "timed_out": result.timed_out}
 
 
+@shared_task(name="webgns.tasks.apply_vlans")
+def apply_vlans(node_id: str) -> None:
+    """A running switch's port VLANs follow its node's `vlans` (PATCH on a running lab)."""
+    from django.db.models import Q
+
+    node = Node.objects.select_related("template").filter(pk=node_id).first()
+    if node is None:
+        return
+    with project_lock(str(node.project_id)):
+        node.refresh_from_db()
+        links = Link.objects.filter(Q(a_node=node) | Q(b_node=node))
+        lab_engine().apply_vlans(node_spec(node), [link_spec(lk) for lk in links])
+
+
 @shared_task(name="webgns.tasks.read_node_files")
 def read_node_files(node_id: str, paths: list[str]) -> dict:
     """Save running config: {"files": {path: text}, "errors": {path: why}} (or {"detail"} when it cannot run)."""

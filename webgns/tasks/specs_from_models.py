@@ -32,6 +32,7 @@ def node_spec(node: Node) -> NodeSpec:
         files=node.effective_files,
         sysctls={**template.sysctls, **node.sysctls},
         capabilities=tuple(template.capabilities),
+        vlans=dict(node.vlans),
     )
 
 

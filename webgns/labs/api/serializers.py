@@ -20,7 +20,7 @@ from webgns.labs import impairment_fields, openflow_target
 from webgns.labs.choices import NodeKind, NodeStatus
 from webgns.labs.models import Annotation, ComputeHost, Link, Node, Operation, Project, Template
 from webgns.labs.models.node import port_names
-from webgns.node_rules import capabilities_problem, files_problem, path_problem, sysctls_problem
+from webgns.node_rules import capabilities_problem, files_problem, path_problem, sysctls_problem, vlans_problem
 
 MAX_ADAPTERS = 64
 
@@ -280,7 +280,7 @@ class NodeSerializer(serializers.ModelSerializer):
         model = Node
         fields = ["id", "name", "template", "kind", "role", "status", "error", "x", "y", "adapters", "ports",
                   "environment", "start_command", "startup", "openflow_controller", "files", "effective_files",
-                  "sysctls", "cpus", "memory_mb", "compute_host"]
+                  "sysctls", "vlans", "cpus", "memory_mb", "compute_host"]
         read_only_fields = ["kind", "status", "error", "compute_host"]
         extra_kwargs = {"name": {"trim_whitespace": False}, "openflow_controller": {"trim_whitespace": False}}
         # Uniqueness per project is checked in validate_name, with a message that names the project.
@@ -343,7 +343,21 @@ class NodeSerializer(serializers.ModelSerializer):
         """What the node gets on its next start: the template's files overridden by the node's."""
         return node.effective_files
 
+    def _validate_vlans(self, attrs: dict) -> None:
+        template = attrs.get("template") or self.instance.template
+        vlans = attrs["vlans"]
+        if vlans and template.kind != NodeKind.OVS:
+            raise serializers.ValidationError({"vlans": [
+                "VLANs are set on ovs switches. A bridge switch would need the kernel's bridge VLAN filtering "
+                "(CONFIG_BRIDGE_VLAN_FILTERING); webgns does not do bridge VLANs yet: use an ovs switch."]})
+        adapters = attrs.get("adapters") or (self.instance.adapters if self.instance else template.adapters)
+        problem = vlans_problem(vlans, port_names(adapters))
+        if problem:
+            raise serializers.ValidationError({"vlans": [problem]})
+
     def validate(self, attrs: dict) -> dict:
+        if "vlans" in attrs:
+            self._validate_vlans(attrs)
         if self.instance is not None and "adapters" in attrs:
             usage = port_usage(self.project)
             kept = set(port_names(attrs["adapters"]))

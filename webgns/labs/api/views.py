@@ -169,7 +169,10 @@ class NodeViewSet(ProjectScoped, viewsets.ModelViewSet):
 
     @transaction.atomic
     def perform_update(self, serializer) -> None:
-        self._publish("node.updated", serializer.save())
+        node = serializer.save()
+        if "vlans" in serializer.validated_data and node.status == NodeStatus.STARTED:
+            dispatch.node_vlans_changed(node)  # a running switch's ports change at once
+        self._publish("node.updated", node)
 
     @transaction.atomic
     def perform_destroy(self, node: Node) -> None:

@@ -33,6 +33,8 @@ class Node(models.Model):
     openflow_controller = models.CharField(max_length=255, blank=True)
     # path -> text written into the node before it starts; overrides the template's files per path.
     files = models.JSONField(default=dict, blank=True)
+    # Switch ports' VLANs (ovs): {"eth0": {"access": 10}, "eth1": {"trunk": [10, 20]}}.
+    vlans = models.JSONField(default=dict, blank=True)
     # net.* kernel settings; override the template's per key.
     sysctls = models.JSONField(default=dict, blank=True)
     # None: the template's limit.

@@ -15,8 +15,11 @@ from webgns.labs.models import Template
 BUSYBOX_IMAGE = "webgns/busybox:latest"
 HOST_IMAGE = "webgns/host:latest"
 FRR_IMAGE = "webgns/frr:latest"
-# A router forwards (IPv4 and IPv6); nodes cannot write /proc/sys themselves (it is read-only).
-ROUTER_SYSCTLS = {"net.ipv4.ip_forward": "1", "net.ipv6.conf.all.forwarding": "1"}
+# A router forwards (IPv4 and IPv6) and answers every traceroute probe (no ICMP rate limit); nodes
+# cannot write /proc/sys themselves (it is read-only inside a container).
+ROUTER_SYSCTLS = {"net.ipv4.ip_forward": "1", "net.ipv6.conf.all.forwarding": "1", "net.ipv4.icmp_ratelimit": "0"}
+# A lab host answers every traceroute probe too (port unreachable is rate-limited by default).
+HOST_SYSCTLS = {"net.ipv4.icmp_ratelimit": "0"}
 FRR_RECIPE = Path(__file__).resolve().parents[4] / "images" / "frr"
 
 
@@ -32,7 +35,7 @@ def builtin_templates() -> list[dict]:
         {"name": "busybox", "kind": NodeKind.DOCKER, "role": NodeRole.HOST, "image": BUSYBOX_IMAGE,
          "adapters": 4, "cpus": 0.5, "memory_mb": 64},
         {"name": "host", "kind": NodeKind.DOCKER, "role": NodeRole.HOST, "image": HOST_IMAGE,
-         "adapters": 4, "cpus": 1.0, "memory_mb": 256},
+         "adapters": 4, "cpus": 1.0, "memory_mb": 256, "sysctls": HOST_SYSCTLS},
         {"name": "frr", "kind": NodeKind.DOCKER, "role": NodeRole.ROUTER, "image": FRR_IMAGE,
          "adapters": 8, "cpus": 1.0, "memory_mb": 512, "files": frr_files(), "console_shell": "vtysh",
          "sysctls": ROUTER_SYSCTLS, "capabilities": ["SYS_ADMIN"]},
