@@ -7,7 +7,8 @@ Host work (start, stop, cleanup) goes through `classrooms.copies` to `webgns.lab
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -296,7 +297,12 @@ class AssignmentForProjectView(viewsets.ViewSet):
     """What the editor shows beside a lab that is a student's copy (or an assignment's original):
     the assignment's instructions, its due date, and the copy to check."""
 
-    @extend_schema(responses={200: dict})
+    lookup_value_regex = r"[0-9a-f-]{36}"
+
+    @extend_schema(
+        responses={200: dict},
+        parameters=[OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="A project id.")],
+    )
     def retrieve(self, request, pk=None) -> Response:
         user = request.user
         copy = StudentCopy.objects.select_related("assignment__course").filter(project_id=pk).first()
