@@ -314,8 +314,8 @@ def wait_pool_paused(teacher, url: str, assignment: dict, seats: int, timeout: f
         time.sleep(0.2)
 
 
-def first_echo(url: str, assignment: dict, student, timeout: float) -> float:
-    """Seconds from pressing Start to a shell's first echo in the copy's pc1."""
+def first_echo(url: str, assignment: dict, student, timeout: float) -> tuple[float, float]:
+    """Seconds from pressing Start to a shell's first echo in the copy's pc1, and to the web's answer."""
     import docker
     from django.db import connection
 
@@ -325,6 +325,7 @@ def first_echo(url: str, assignment: dict, student, timeout: float) -> float:
     try:
         pressed = time.perf_counter()
         body = ok(student.post(f"{url}assignments/{assignment['id']}/start/"), 202)
+        answered = time.perf_counter() - pressed
         deadline = time.monotonic() + timeout
         while not Operation.objects.filter(pk=body["operation"], finished__isnull=False).exists():
             if time.monotonic() > deadline:
@@ -335,7 +336,7 @@ def first_echo(url: str, assignment: dict, student, timeout: float) -> float:
         exec_id = client.api.exec_create(container["Id"], ["sh", "-c", "echo ready"])["Id"]
         if b"ready" not in client.api.exec_start(exec_id):
             raise RuntimeError("no echo from pc1")
-        return time.perf_counter() - pressed
+        return time.perf_counter() - pressed, answered
     finally:
         client.close()
         connection.close()
@@ -350,12 +351,16 @@ def pool_run(teacher, url: str, assignment: dict, students: list, timeout: float
     prepared = time.perf_counter() - started
     per_copy = (used_memory_bytes() - before) / seats
     with ThreadPoolExecutor(max_workers=seats) as pool:
-        waits = sorted(pool.map(lambda s: first_echo(url, assignment, s, timeout), students))
+        results = list(pool.map(lambda s: first_echo(url, assignment, s, timeout), students))
+    waits = sorted(r[0] for r in results)
+    answers = sorted(r[1] for r in results)
     p95 = waits[min(len(waits) - 1, int(round(0.95 * len(waits))) - 1)]
     print(f"\nwarm pool: {seats} copies of {HOSTS + 1} nodes prepared and paused in {prepared:.1f} s; "
           f"host memory {mb(per_copy)} per paused copy")
     print(f"{seats} students pressing Start together, press -> first echo in pc1: "
-          f"median {statistics.median(waits):.2f} s, p95 {p95:.2f} s, worst {waits[-1]:.2f} s")
+          f"median {statistics.median(waits):.2f} s, p95 {p95:.2f} s, worst {waits[-1]:.2f} s; "
+          f"the Start request answered in median {statistics.median(answers) * 1000:.0f} ms, "
+          f"worst {answers[-1] * 1000:.0f} ms")
 
 
 def pings(project_id: str, source: str, target: str) -> bool:

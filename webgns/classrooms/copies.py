@@ -29,6 +29,9 @@ def _import_for(assignment: Assignment, student) -> Project:
     return topology.import_project(document, owner=student, name=copy_name(assignment, student))
 
 
+REFILL_DELAY_SECONDS = 5
+
+
 def _claim_from_pool(assignment: Assignment, student) -> tuple[StudentCopy, Operation] | None:
     from webgns.classrooms import pool
     from webgns.tasks.pool_tasks import refill_pool, resume_claimed_copy
@@ -39,7 +42,8 @@ def _claim_from_pool(assignment: Assignment, student) -> tuple[StudentCopy, Oper
     operation = Operation.objects.create(project=copy.project, kind=OperationKind.PROJECT_START, user=student)
     copy_id, operation_id, assignment_id = str(copy.id), str(operation.id), str(assignment.id)
     transaction.on_commit(lambda: resume_claimed_copy.apply_async(args=[copy_id, operation_id]))
-    transaction.on_commit(lambda: refill_pool.apply_async(args=[assignment_id]))
+    # Later, so that refilling never competes with the resumes of a class pressing Start together.
+    transaction.on_commit(lambda: refill_pool.apply_async(args=[assignment_id], countdown=REFILL_DELAY_SECONDS))
     return copy, operation
 
 
