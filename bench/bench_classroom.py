@@ -18,6 +18,12 @@ removed at the end, also on failure or Ctrl-C.
 
     .venv/bin/python bench/bench_classroom.py                 # 30 students
     .venv/bin/python bench/bench_classroom.py --students 10
+    .venv/bin/python bench/bench_classroom.py --pool          # warm pool: prepare, then 30 claims
+
+With `--pool` the teacher first prepares a seat per student (copies started, plumbed, paused);
+then the students press Start together and each is timed from the press to the first echo of a
+shell in their pc1 (a Docker exec, as a console's shell is started), with p50/p95/worst, the
+time to prepare the pool and the host memory per paused copy.
 """
 
 from __future__ import annotations
@@ -297,6 +303,66 @@ def start_all(url: str, assignment: dict, students: list, timeout: float) -> dic
     }
 
 
+def wait_pool_paused(teacher, url: str, assignment: dict, seats: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        pool = ok(teacher.get(f"{url}assignments/{assignment['id']}/pool/"), 200)
+        if pool["paused"] >= seats:
+            return
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"pool not ready after {timeout}s: {pool}")
+        time.sleep(0.2)
+
+
+def first_echo(url: str, assignment: dict, student, timeout: float) -> tuple[float, float]:
+    """Seconds from pressing Start to a shell's first echo in the copy's pc1, and to the web's answer."""
+    import docker
+    from django.db import connection
+
+    from webgns.labs.models import Node, Operation
+
+    client = docker.from_env()
+    try:
+        pressed = time.perf_counter()
+        body = ok(student.post(f"{url}assignments/{assignment['id']}/start/"), 202)
+        answered = time.perf_counter() - pressed
+        deadline = time.monotonic() + timeout
+        while not Operation.objects.filter(pk=body["operation"], finished__isnull=False).exists():
+            if time.monotonic() > deadline:
+                raise RuntimeError("start not finished in time")
+            time.sleep(0.02)
+        node = Node.objects.get(project_id=body["copy"]["project"], name="pc1")
+        (container,) = client.api.containers(filters={"label": f"webgns.node={node.id}"})
+        exec_id = client.api.exec_create(container["Id"], ["sh", "-c", "echo ready"])["Id"]
+        if b"ready" not in client.api.exec_start(exec_id):
+            raise RuntimeError("no echo from pc1")
+        return time.perf_counter() - pressed, answered
+    finally:
+        client.close()
+        connection.close()
+
+
+def pool_run(teacher, url: str, assignment: dict, students: list, timeout: float) -> None:
+    seats = len(students)
+    before = used_memory_bytes()
+    started = time.perf_counter()
+    ok(teacher.post(f"{url}assignments/{assignment['id']}/prepare/", {"seats": seats}, format="json"), 202)
+    wait_pool_paused(teacher, url, assignment, seats, timeout)
+    prepared = time.perf_counter() - started
+    per_copy = (used_memory_bytes() - before) / seats
+    with ThreadPoolExecutor(max_workers=seats) as pool:
+        results = list(pool.map(lambda s: first_echo(url, assignment, s, timeout), students))
+    waits = sorted(r[0] for r in results)
+    answers = sorted(r[1] for r in results)
+    p95 = waits[min(len(waits) - 1, int(round(0.95 * len(waits))) - 1)]
+    print(f"\nwarm pool: {seats} copies of {HOSTS + 1} nodes prepared and paused in {prepared:.1f} s; "
+          f"host memory {mb(per_copy)} per paused copy")
+    print(f"{seats} students pressing Start together, press -> first echo in pc1: "
+          f"median {statistics.median(waits):.2f} s, p95 {p95:.2f} s, worst {waits[-1]:.2f} s; "
+          f"the Start request answered in median {statistics.median(answers) * 1000:.0f} ms, "
+          f"worst {answers[-1] * 1000:.0f} ms")
+
+
 def pings(project_id: str, source: str, target: str) -> bool:
     from webgns.labs.models import Node
     from webgns.tasks import host_tasks
@@ -376,6 +442,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=30)
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--pool", action="store_true", help="prepare a warm pool, then time the claims")
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="webgns-bench-classroom-"))
@@ -394,6 +461,10 @@ def main() -> int:
             f"course ready: {args.students} students (+2: warm-up and baseline), a {HOSTS + 1}-node lab; "
             f"worker: celery --concurrency {WORKER_CONCURRENCY} (pid {worker.pid})"
         )
+        if args.pool:
+            start_all(url, assignment, [warm_up], args.timeout)  # the worker's engine loads, not measured
+            pool_run(teacher, url, assignment, crowd_students, args.timeout)
+            return 0  # everything goes in `finally`
         bare = bare_containers(args.students * (HOSTS + 1))
         # Not measured: the worker's children load the engine and the Docker client on first use.
         start_all(url, assignment, [warm_up], args.timeout)

@@ -7,6 +7,15 @@ from celery import Celery
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webgns.settings")
 
 # Task modules are named here: they import models, so they load once Django is set up.
-app = Celery("webgns", include=["webgns.tasks.host_tasks", "webgns.tasks.reconcile", "webgns.tasks.capture_tasks",
-                                 "webgns.tasks.link_load", "webgns.tasks.check_tasks"])
+app = Celery(
+    "webgns",
+    include=[
+        "webgns.tasks.host_tasks",
+        "webgns.tasks.reconcile",
+        "webgns.tasks.capture_tasks",
+        "webgns.tasks.link_load",
+        "webgns.tasks.check_tasks",
+        "webgns.tasks.pool_tasks",
+    ],
+)
 app.config_from_object("django.conf:settings", namespace="CELERY")

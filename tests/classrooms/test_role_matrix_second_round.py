@@ -57,6 +57,10 @@ MATRIX = [
      {"owner": 403, "classmate": 403, "teacher": 202, "other_teacher": 404, "staff": 202, "anonymous": 401}),
     ("get", "assignments/{a}/grades/", None,
      {"owner": 403, "classmate": 403, "teacher": 200, "other_teacher": 404, "staff": 200, "anonymous": 401}),
+    ("post", "assignments/{a}/prepare/", {"seats": 0},
+     {"owner": 403, "classmate": 403, "teacher": 202, "other_teacher": 404, "staff": 202, "anonymous": 401}),
+    ("get", "assignments/{a}/pool/", None,
+     {"owner": 403, "classmate": 403, "teacher": 200, "other_teacher": 404, "staff": 200, "anonymous": 401}),
     ("delete", "assignments/{a}/checks/{check}/", None,
      {"owner": 403, "classmate": 403, "teacher": 204, "other_teacher": 404, "staff": 404, "anonymous": 401}),
 ]

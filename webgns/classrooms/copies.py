@@ -13,7 +13,7 @@ from webgns.classrooms.audit import record_audit
 from webgns.classrooms.choices import AuditAction
 from webgns.classrooms.models import Assignment, Course, StudentCopy
 from webgns.labs import dispatch, topology
-from webgns.labs.choices import NodeStatus
+from webgns.labs.choices import NodeStatus, OperationKind
 from webgns.labs.events import publish
 from webgns.labs.models import Link, Operation, Project
 from webgns.labs.validators import project_name_from
@@ -31,6 +31,24 @@ def _import_for(assignment: Assignment, student) -> Project:
                                    template_owner=assignment.source.owner)
 
 
+REFILL_DELAY_SECONDS = 5
+
+
+def _claim_from_pool(assignment: Assignment, student) -> tuple[StudentCopy, Operation] | None:
+    from webgns.classrooms import pool
+    from webgns.tasks.pool_tasks import refill_pool, resume_claimed_copy
+
+    copy = pool.claim(assignment, student)
+    if copy is None:
+        return None
+    operation = Operation.objects.create(project=copy.project, kind=OperationKind.PROJECT_START, user=student)
+    copy_id, operation_id, assignment_id = str(copy.id), str(operation.id), str(assignment.id)
+    transaction.on_commit(lambda: resume_claimed_copy.apply_async(args=[copy_id, operation_id]))
+    # Later, so that refilling never competes with the resumes of a class pressing Start together.
+    transaction.on_commit(lambda: refill_pool.apply_async(args=[assignment_id], countdown=REFILL_DELAY_SECONDS))
+    return copy, operation
+
+
 @transaction.atomic
 def ensure_copy(assignment: Assignment, student) -> StudentCopy:
     """The student's copy of the assignment, made from the original on first use."""
@@ -46,9 +64,14 @@ def ensure_copy(assignment: Assignment, student) -> StudentCopy:
 
 @transaction.atomic
 def start_copy(assignment: Assignment, student) -> tuple[StudentCopy, Operation]:
-    """Make the student's copy if it is their first start, check quotas, and ask a worker to start it."""
+    """Make the student's copy if it is their first start (claiming a prepared one from the warm pool
+    when one is free), check quotas, and ask a worker to start (or resume) it."""
     # Serialises every start in the course, so quota checks never pass twice on the same capacity.
     Course.objects.select_for_update().filter(pk=assignment.course_id).first()
+    if not StudentCopy.objects.filter(assignment=assignment, student=student).exists():
+        claimed = _claim_from_pool(assignment, student)
+        if claimed is not None:
+            return claimed
     copy = ensure_copy(assignment, student)
     quotas.check_start(copy.project, student)
     return copy, dispatch.start_project(copy.project, student)

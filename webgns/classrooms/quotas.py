@@ -55,7 +55,8 @@ def running_outside_courses(user) -> int:
 
 
 def running_in_course(course: Course) -> int:
-    copies = StudentCopy.objects.filter(assignment__course=course).values("project_id")
+    # Prepared copies nobody has claimed count against the pool's own limit (`classrooms.pool`).
+    copies = StudentCopy.objects.filter(assignment__course=course, student__isnull=False).values("project_id")
     return active_nodes().filter(project_id__in=copies).count()
 
 
@@ -74,6 +75,8 @@ def _student_limit(user, course: Course | None) -> int | None:
 
 def check_start(project: Project, user, nodes: QuerySet[Node] | None = None) -> None:
     """Raise QuotaExceeded if `user` starting `nodes` (default: all the project's) would pass a limit."""
+    if StudentCopy.objects.filter(project=project, student__isnull=True).exists():
+        return  # a prepared copy in the warm pool: the pool's own limit was checked when it was made
     course = _course_of(project)
     wanted = set((nodes if nodes is not None else project.nodes.all()).values_list("pk", flat=True))
     already = set(active_nodes().filter(pk__in=wanted).values_list("pk", flat=True))

@@ -60,8 +60,67 @@ export class AssignmentEditor {
     this.url = `${base}${assignment.id}/`;
     this.assignment = assignment;
     this.saved = saved;
-    this.el = h("div", { className: "assignment-editor", dataset: { assignmentId: assignment.id } }, this.instructionsForm(), this.checksPart());
+    this.el = h(
+      "div",
+      { className: "assignment-editor", dataset: { assignmentId: assignment.id } },
+      this.instructionsForm(),
+      this.checksPart(),
+      this.poolPart(),
+    );
     this.loadChecks();
+    this.loadPool();
+  }
+
+  /** Warm pool: copies started and paused before class, so a student's Start only resumes one. */
+  poolPart() {
+    this.poolState = h("span", { className: "pool-state muted", "aria-live": "polite" });
+    const form = h(
+      "form",
+      { className: "pool-form" },
+      h("label", {}, "Seats to prepare", h("input", { name: "seats", type: "number", min: "0", max: "500", required: true })),
+      h("button", { type: "submit" }, "Prepare"),
+      this.poolState,
+      h("div", { className: "field-error", dataset: { for: "seats" } }),
+      h("div", { className: "field-error", dataset: { for: "_form" } }),
+    );
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      clearFormErrors(form);
+      try {
+        this.showPool(await this.api.post(`${this.url}prepare/`, { seats: Number(form.elements.seats.value) }));
+        this.pollPool();
+      } catch (error) {
+        showFormErrors(form, error);
+      }
+    });
+    this.poolForm = form;
+    return h("div", { className: "pool-editor" }, h("h4", {}, "Instant start (warm pool)"), form);
+  }
+
+  showPool(pool) {
+    this.poolForm.elements.seats.value ||= String(pool.seats);
+    this.poolState.textContent =
+      `${pool.paused} of ${pool.prepared} prepared copies ready (paused), ${pool.claimed} claimed; ` +
+      `${pool.nodes} of ${pool.pool_node_limit} pool nodes in use`;
+    return pool;
+  }
+
+  async loadPool() {
+    try {
+      return this.showPool(await this.api.get(`${this.url}pool/`));
+    } catch (error) {
+      this.poolState.textContent = error.message;
+      return null;
+    }
+  }
+
+  /** Follows the pool while copies are being prepared. */
+  async pollPool() {
+    for (let i = 0; i < 120; i += 1) {
+      const pool = await this.loadPool();
+      if (!pool || pool.paused === pool.prepared) return;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
   }
 
   instructionsForm() {

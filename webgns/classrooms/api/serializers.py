@@ -32,6 +32,7 @@ class CourseSerializer(serializers.ModelSerializer):
     student_node_limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_NODE_LIMIT)
     course_node_limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_NODE_LIMIT)
     student_node_cap = serializers.IntegerField(required=False, min_value=1, max_value=MAX_NODE_LIMIT)
+    pool_node_limit = serializers.IntegerField(required=False, min_value=0, max_value=MAX_NODE_LIMIT)
     course_node_cap = serializers.IntegerField(required=False, min_value=1, max_value=MAX_NODE_LIMIT)
 
     class Meta:
@@ -46,6 +47,7 @@ class CourseSerializer(serializers.ModelSerializer):
             "course_node_limit",
             "student_node_cap",
             "course_node_cap",
+            "pool_node_limit",
             "created",
         ]
 
@@ -113,6 +115,10 @@ class CourseSerializer(serializers.ModelSerializer):
             for user in teachers:
                 Enrollment.objects.get_or_create(course=course, user=user, defaults={"role": Role.TEACHER})
         return course
+
+
+class PrepareSerializer(serializers.Serializer):
+    seats = serializers.IntegerField(min_value=0, max_value=500, help_text="Copies to keep prepared (0 empties none).")
 
 
 class UsernamesSerializer(serializers.Serializer):
@@ -188,7 +194,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         return CopySummarySerializer(copy).data if copy else None
 
     def get_copies(self, assignment: Assignment) -> int | None:
-        return assignment.copies.count() if self._manages() else None
+        return assignment.copies.filter(student__isnull=False).count() if self._manages() else None
 
     def to_representation(self, assignment: Assignment) -> dict:
         data = super().to_representation(assignment)

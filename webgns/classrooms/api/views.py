@@ -7,7 +7,8 @@ Host work (start, stop, cleanup) goes through `classrooms.copies` to `webgns.lab
 
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -15,7 +16,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from webgns.classrooms import access, accounts, copies, grading, roster
+from webgns.classrooms import access, accounts, copies, grading, pool, roster
 from webgns.classrooms.api import serializers as s
 from webgns.classrooms.choices import Role
 from webgns.classrooms.models import Assignment, AuditEvent, Check, CheckRun, Course, Enrollment, StudentCopy
@@ -48,7 +49,7 @@ def _require(user, perm: str, obj=None) -> None:
 
 
 def _copies_of(course: Course, request):
-    found = StudentCopy.objects.filter(assignment__course=course)
+    found = StudentCopy.objects.filter(assignment__course=course, student__isnull=False)
     if assignment := request.query_params.get("assignment"):
         found = found.filter(assignment_id=assignment)
     if student := request.query_params.get("student"):
@@ -207,7 +208,29 @@ class StudentViewSet(CourseScoped, viewsets.GenericViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class AssignmentViewSet(CourseScoped, viewsets.ModelViewSet):
+class PoolMixin:
+    """The warm pool's two actions on an assignment (mixed into AssignmentViewSet)."""
+
+    @extend_schema(request=s.PrepareSerializer, responses={202: dict})
+    @action(detail=True, methods=["post"])
+    def prepare(self, request, course_pk=None, pk=None) -> Response:
+        """Keep `seats` copies started and paused for students to claim; makes the missing ones now."""
+        assignment = self.get_object()
+        _require(request.user, "classrooms.manage_course", self.get_course())
+        body = s.PrepareSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        made = pool.prepare(assignment, body.validated_data["seats"], request.user)
+        return Response({"made": len(made)} | pool.state(assignment), status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses={200: dict})
+    @action(detail=True, methods=["get"], url_path="pool")
+    def pool_state(self, request, course_pk=None, pk=None) -> Response:
+        assignment = self.get_object()
+        _require(request.user, "classrooms.manage_course", self.get_course())
+        return Response(pool.state(assignment))
+
+
+class AssignmentViewSet(CourseScoped, PoolMixin, viewsets.ModelViewSet):
     serializer_class = s.AssignmentSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
@@ -250,7 +273,7 @@ class AssignmentViewSet(CourseScoped, viewsets.ModelViewSet):
         _require(request.user, "classrooms.manage_course", self.get_course())
         if not assignment.checks.exists():
             raise ValidationError({"checks": ["This assignment has no checks yet."]})
-        runs = grading.request_checks(assignment.copies.all(), request.user)
+        runs = grading.request_checks(assignment.copies.filter(student__isnull=False), request.user)
         return Response({"operations": [str(r.id) for r in runs]}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses={200: dict})
@@ -275,7 +298,12 @@ class AssignmentForProjectView(viewsets.ViewSet):
     """What the editor shows beside a lab that is a student's copy (or an assignment's original):
     the assignment's instructions, its due date, and the copy to check."""
 
-    @extend_schema(responses={200: dict})
+    lookup_value_regex = r"[0-9a-f-]{36}"
+
+    @extend_schema(
+        responses={200: dict},
+        parameters=[OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="A project id.")],
+    )
     def retrieve(self, request, pk=None) -> Response:
         user = request.user
         copy = StudentCopy.objects.select_related("assignment__course").filter(project_id=pk).first()

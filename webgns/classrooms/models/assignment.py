@@ -18,6 +18,8 @@ class Assignment(models.Model):
     # Markdown, rendered in the browser with raw HTML disabled (frontend/src/lib/markdown.js).
     instructions = models.TextField(blank=True)
     due = models.DateTimeField(null=True, blank=True)
+    # Warm pool: how many prepared copies to keep ready (never more than students without a copy).
+    pool_seats = models.PositiveIntegerField(default=0)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

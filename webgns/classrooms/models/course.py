@@ -24,6 +24,8 @@ class Course(models.Model):
     # Staff's caps: teachers may move the limits above up to these, never past them.
     student_node_cap = models.PositiveIntegerField(default=DEFAULT_STUDENT_NODE_LIMIT)
     course_node_cap = models.PositiveIntegerField(default=DEFAULT_COURSE_NODE_LIMIT)
+    # Nodes of prepared (paused, unclaimed) copies: their own quota, apart from the students'.
+    pool_node_limit = models.PositiveIntegerField(default=DEFAULT_COURSE_NODE_LIMIT)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

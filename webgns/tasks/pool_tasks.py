@@ -1,0 +1,56 @@
+"""Celery tasks of the warm pool (`webgns.classrooms.pool`): start a prepared copy and freeze it;
+resume a claimed one; top the pool up. Thin wrappers: the lab start is `operations.run`, the
+freezing `webgns.compute.freezer`."""
+
+from celery import shared_task
+from django.db import transaction
+
+from webgns.classrooms import pool
+from webgns.classrooms.models import Assignment, StudentCopy
+from webgns.compute import freezer
+from webgns.labs.choices import OperationStatus
+from webgns.labs.models import Operation
+from webgns.tasks import operations
+from webgns.tasks.engine import lab_engine
+from webgns.tasks.locks import project_lock
+from webgns.tasks.status import progress
+
+
+@shared_task(name="webgns.tasks.prepare_copy")
+def prepare_copy(copy_id: str, operation_id: str) -> None:
+    copy = StudentCopy.objects.filter(pk=copy_id).first()
+    op = Operation.objects.filter(pk=operation_id).first()
+    if copy is None or op is None:
+        return
+    project_id = str(copy.project_id)
+    with project_lock(project_id):
+        if not op.finished:
+            operations.run(op)
+        with transaction.atomic():
+            copy = StudentCopy.objects.select_for_update().filter(pk=copy_id).first()
+            if copy is None:
+                return
+            if copy.student_id is None:  # not claimed while it started: freeze it until someone does
+                freezer.pause_project(lab_engine().docker, project_id)
+                copy.paused = True
+                copy.save(update_fields=["paused"])
+
+
+@shared_task(name="webgns.tasks.resume_claimed_copy")
+def resume_claimed_copy(copy_id: str, operation_id: str) -> None:
+    copy = StudentCopy.objects.filter(pk=copy_id).first()
+    op = Operation.objects.filter(pk=operation_id).first()
+    if copy is None or op is None or op.finished:
+        return
+    with project_lock(str(copy.project_id)):
+        freezer.unpause_project(lab_engine().docker, str(copy.project_id))
+        StudentCopy.objects.filter(pk=copy_id).update(paused=False)
+        total = copy.project.nodes.count()
+        progress(op, total=total, done=total, status=OperationStatus.DONE)
+
+
+@shared_task(name="webgns.tasks.refill_pool")
+def refill_pool(assignment_id: str) -> None:
+    assignment = Assignment.objects.filter(pk=assignment_id).select_related("course", "source").first()
+    if assignment is not None:
+        pool.refill(assignment)
