@@ -67,10 +67,14 @@ def test_bad_node_settings(api, templates, body, field):
     assert response.status_code == 400 and field in response.json(), response.content
 
 
-def test_template_capabilities_are_an_allowlist(staff_api):
+def test_template_capabilities_are_an_allowlist_for_staff_only(staff_api, api):
     body = {"name": "t1", "image": "webgns/host:latest", "capabilities": ["SYS_MODULE"]}
     response = staff_api.post("/api/templates/", body, format="json")
     assert response.status_code == 400 and "capabilities" in response.json()
+    body["capabilities"] = ["SYS_ADMIN"]
+    response = api.post("/api/templates/", body, format="json")
+    assert response.status_code == 400 and "staff" in response.json()["capabilities"][0]
+    assert staff_api.post("/api/templates/", body, format="json").status_code == 201
 
 
 def test_node_files_override_template_files_and_are_patched(api, templates):
