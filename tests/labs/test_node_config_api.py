@@ -122,3 +122,21 @@ def test_examples_are_listed_and_instantiated(api, templates):
 def test_every_example_imports(api, templates, name):
     response = api.post(f"/api/examples/{name}/instantiate/?name=ex-{name}")
     assert response.status_code == 201, response.content
+
+
+def test_a_students_copy_carries_files_sysctls_vlans_and_limits(api, make_api, templates):
+    from webgns.classrooms import copies
+    from webgns.classrooms.models import Assignment, Course
+
+    project = create_project(api, "lab")
+    create_node(api, project, templates["frr"], "r1", files={"/etc/frr/frr.conf": "router ospf\n"},
+                sysctls={"net.ipv4.conf.all.rp_filter": "0"}, memory_mb=300)
+    create_node(api, project, templates["ovs"], "sw", vlans={"eth0": {"access": 10}})
+    course = Course.objects.create(name="Networks")
+    assignment = Assignment.objects.create(course=course, source=Project.objects.get(pk=project["id"]), title="OSPF")
+    student = make_api("bob").user
+    copy = copies.ensure_copy(assignment, student)
+    r1 = copy.project.nodes.get(name="r1")
+    assert r1.files == {"/etc/frr/frr.conf": "router ospf\n"} and r1.memory_mb == 300
+    assert r1.sysctls == {"net.ipv4.conf.all.rp_filter": "0"}
+    assert copy.project.nodes.get(name="sw").vlans == {"eth0": {"access": 10}}
