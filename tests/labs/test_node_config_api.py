@@ -67,10 +67,14 @@ def test_bad_node_settings(api, templates, body, field):
     assert response.status_code == 400 and field in response.json(), response.content
 
 
-def test_template_capabilities_are_an_allowlist(staff_api):
+def test_template_capabilities_are_an_allowlist_for_staff_only(staff_api, api):
     body = {"name": "t1", "image": "webgns/host:latest", "capabilities": ["SYS_MODULE"]}
     response = staff_api.post("/api/templates/", body, format="json")
     assert response.status_code == 400 and "capabilities" in response.json()
+    body["capabilities"] = ["SYS_ADMIN"]
+    response = api.post("/api/templates/", body, format="json")
+    assert response.status_code == 400 and "staff" in response.json()["capabilities"][0]
+    assert staff_api.post("/api/templates/", body, format="json").status_code == 201
 
 
 def test_node_files_override_template_files_and_are_patched(api, templates):
@@ -118,3 +122,21 @@ def test_examples_are_listed_and_instantiated(api, templates):
 def test_every_example_imports(api, templates, name):
     response = api.post(f"/api/examples/{name}/instantiate/?name=ex-{name}")
     assert response.status_code == 201, response.content
+
+
+def test_a_students_copy_carries_files_sysctls_vlans_and_limits(api, make_api, templates):
+    from webgns.classrooms import copies
+    from webgns.classrooms.models import Assignment, Course
+
+    project = create_project(api, "lab")
+    create_node(api, project, templates["frr"], "r1", files={"/etc/frr/frr.conf": "router ospf\n"},
+                sysctls={"net.ipv4.conf.all.rp_filter": "0"}, memory_mb=300)
+    create_node(api, project, templates["ovs"], "sw", vlans={"eth0": {"access": 10}})
+    course = Course.objects.create(name="Networks")
+    assignment = Assignment.objects.create(course=course, source=Project.objects.get(pk=project["id"]), title="OSPF")
+    student = make_api("bob").user
+    copy = copies.ensure_copy(assignment, student)
+    r1 = copy.project.nodes.get(name="r1")
+    assert r1.files == {"/etc/frr/frr.conf": "router ospf\n"} and r1.memory_mb == 300
+    assert r1.sysctls == {"net.ipv4.conf.all.rp_filter": "0"}
+    assert copy.project.nodes.get(name="sw").vlans == {"eth0": {"access": 10}}

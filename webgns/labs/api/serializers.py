@@ -179,6 +179,10 @@ class TemplateSerializer(serializers.ModelSerializer):
         problem = capabilities_problem(value)
         if problem:
             raise serializers.ValidationError(problem)
+        request = self.context.get("request")
+        if value and not (request and request.user.is_staff):
+            # SYS_ADMIN and the like widen what a node can do to its host: staff decide that.
+            raise serializers.ValidationError("Only staff may give a template extra capabilities.")
         return list(dict.fromkeys(value))
 
     def validate_console_shell(self, value: str) -> str:
