@@ -152,7 +152,8 @@ class WorkerProcess:
 
 def celery_client(broker_url: str) -> Celery:
     """A Celery app that only sends to (and reads results from) `broker_url`."""
-    return Celery("webgns-test-client", broker=broker_url, backend=broker_url)
+    # Not the current app: shared tasks of later tests must keep sending to the test Redis.
+    return Celery("webgns-test-client", broker=broker_url, backend=broker_url, set_as_current=False)
 
 
 def send_operation(app: Celery, project_id: str, kind: str, target: str | None = None) -> str:

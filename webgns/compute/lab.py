@@ -35,7 +35,7 @@ from webgns.compute.errors import (
     PortUnknown,
 )
 from webgns.compute.labels import SWITCH_BRIDGE_NAME, host_port_name, link_alias, ovs_bridge_name, parked_name
-from webgns.compute.links import FRESH_VETH_QDISC, LinkEnd, ensure_veth, remove_veth
+from webgns.compute.links import FRESH_VETH_QDISC, LinkEnd, ensure_veth, remove_veth, veth_intact
 from webgns.compute.namespaces import NetlinkSessions, netns_path
 from webgns.compute.offloads import disable_tx_checksum, isolate_host_port
 from webgns.compute.specs import (
@@ -219,7 +219,7 @@ class LabEngine:
             outcome = ensure_veth(sessions, alias, a.end, b.end)
             for placed, peer in ((a, b), (b, a)):
                 if placed.ovs_bridge:
-                    self._attach_to_ovs(placed, peer, link)
+                    self._attach_to_ovs(placed, peer, link, fresh=outcome.created)
         except NamespaceUnavailable as error:
             # A node stopped between the lookup and the plumbing; its session is now useless.
             sessions.forget(a.end.netns)
@@ -234,8 +234,40 @@ class LabEngine:
             return LinkState(status=LINK_ERROR, error=f"{type(error).__name__}: {error}")
         return _impair(a, b, outcome.root_qdiscs)
 
-    def _attach_to_ovs(self, placed: _PlacedEnd, peer: _PlacedEnd, link: LinkSpec) -> None:
+    def broken_links(self, links: Sequence[LinkSpec], nodes: Mapping[str, NodeSpec]) -> dict[str, str]:
+        """Of `links` (whose nodes should all run), those not intact on the host, with what is wrong:
+        a veth end gone (a node killed and started again outside webgns), or an OVS port missing."""
+        places = _Placement(self, nodes)
+        broken: dict[str, str] = {}
+        ports: dict[str, set[str]] = {}
+        with NetlinkSessions() as sessions:
+            for link in links:
+                try:
+                    a, b = places.end(link, 0), places.end(link, 1)
+                    if not veth_intact(sessions, link_alias(link.id), a.end, b.end):
+                        broken[link.id] = "its veth pair is gone or incomplete"
+                        continue
+                    for placed in (a, b):
+                        if placed.ovs_bridge:
+                            if placed.ovs_bridge not in ports:
+                                ports[placed.ovs_bridge] = set(ovs_switch.list_ports(placed.ovs_bridge))
+                            if placed.end.ifname not in ports[placed.ovs_bridge]:
+                                broken[link.id] = f"its port on switch {placed.ovs_bridge} is gone"
+                except _NodeDown as down:
+                    broken[link.id] = str(down)
+                except NamespaceUnavailable as error:
+                    broken[link.id] = str(error)
+                except EngineError as error:
+                    broken[link.id] = str(error)
+        return broken
+
+    def _attach_to_ovs(self, placed: _PlacedEnd, peer: _PlacedEnd, link: LinkSpec, fresh: bool = False) -> None:
         host_port = placed.end.ifname
+        if fresh:
+            # A port whose device vanished (its node was killed and started again behind webgns's
+            # back) stays in OVS's database bound to the old device: add it again, so the
+            # datapath opens the new one.
+            ovs_switch.delete_port(placed.ovs_bridge, host_port)
         isolate_host_port(host_port)
         # The node's end is what matters (measured: with it on, TCP gets nowhere while ping works):
         # the userspace datapath forwards segments whose checksum the sender left "to be filled

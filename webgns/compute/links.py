@@ -136,6 +136,11 @@ def _finish(sessions: NetlinkSessions, alias: str, end: LinkEnd, current: Any | 
         raise LinkFailed(f"cannot set up {end.where()}: {error}") from error
 
 
+def veth_intact(sessions: NetlinkSessions, alias: str, a: LinkEnd, b: LinkEnd) -> bool:
+    """Whether the pair a<->b exists as `ensure_veth` leaves it (both ends, labelled, peers)."""
+    return _intact(sessions, alias, a, b) is not None
+
+
 def _intact(sessions: NetlinkSessions, alias: str, a: LinkEnd, b: LinkEnd) -> tuple[Any, Any] | None:
     """Both ends' link messages if they exist, carry `alias` and are each other's peer; else None."""
     end_a = find_interface(sessions.get(a.netns), a.ifname)

@@ -16,13 +16,25 @@ from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
 
-from webgns.compute.specs import ERROR, STARTED, STARTING, STOPPED, STOPPING
+from webgns.compute.specs import (
+    BRIDGE,
+    ERROR,
+    LINK_DOWN,
+    LINK_UP,
+    OVS,
+    STARTED,
+    STARTING,
+    STOPPED,
+    STOPPING,
+    LinkState,
+)
 from webgns.labs.choices import OperationStatus
-from webgns.labs.models import ComputeHost, Node, Operation, Project
+from webgns.labs.models import ComputeHost, Link, Node, Operation, Project
 from webgns.tasks import claims
 from webgns.tasks.engine import lab_engine
 from webgns.tasks.locks import _redis
-from webgns.tasks.status import set_node_status
+from webgns.tasks.specs_from_models import link_spec, node_spec
+from webgns.tasks.status import save_link_state, set_node_status
 
 log = logging.getLogger(__name__)
 
@@ -100,9 +112,54 @@ def _reconcile() -> dict:
             if node is not None and node.status in (STOPPED, ERROR):
                 set_node_status(node_id, STARTED)
                 fixed.append(node_id)
+    links = _reconcile_links(engine, busy_projects)
     known = {str(p) for p in Project.objects.values_list("id", flat=True)}
     removed = engine.remove_orphans(known)
-    return {"failed_operations": failed, "resent_operations": resent, "fixed": fixed, "removed": removed}
+    return {"failed_operations": failed, "resent_operations": resent, "fixed": fixed, "links": links,
+            "removed": removed}
+
+
+def _reconcile_links(engine, busy_projects: set[str]) -> dict:
+    """Links say what is true: `down` (with the reason) when a node of theirs does not run, and
+    re-plumbed when both run but the host lost the link — a node killed and started again outside
+    webgns comes back in a new namespace without its interfaces. A node whose interfaces were made
+    again runs its startup lines again (they configured the interfaces that were lost)."""
+    links = list(Link.objects.exclude(project_id__in=busy_projects)
+                 .filter(a_node__compute_host=settings.WEBGNS_COMPUTE_HOST)
+                 .select_related("a_node__template", "b_node__template", "a_node__project", "b_node__project"))
+    went_down, to_check, nodes = [], [], {}
+    for link in links:
+        ends = (link.a_node, link.b_node)
+        idle = [n for n in ends if n.status != STARTED]
+        if idle:
+            if link.status == LINK_UP:
+                save_link_state(str(link.id), LinkState(LINK_DOWN, f"node {idle[0].name} is {idle[0].status}"))
+                went_down.append(str(link.id))
+            continue
+        for node in ends:
+            nodes[str(node.id)] = node_spec(node)
+        to_check.append(link)
+    specs = {str(lk.id): link_spec(lk) for lk in to_check}
+    broken = engine.broken_links(list(specs.values()), nodes) if specs else {}
+    # Also links recorded down/error whose nodes both run: plumbing is idempotent.
+    redo = set(broken) | {str(lk.id) for lk in to_check if lk.status != LINK_UP}
+    states = engine.plumb_links([specs[i] for i in redo], nodes) if redo else {}
+    rerun: set[str] = set()
+    for link_id, state in states.items():
+        save_link_state(link_id, state)
+        if link_id in broken and state.status == LINK_UP:
+            link = specs[link_id]
+            rerun |= {link.a.node_id, link.b.node_id}
+    for node_id in rerun:
+        spec = nodes[node_id]
+        if spec.startup and spec.kind not in (OVS, BRIDGE):
+            result = engine.run_startup(spec)
+            if result.exit_code != 0:
+                log.info("startup lines of %s exited %s after re-plumbing", spec.name, result.exit_code)
+    if broken:
+        log.warning("re-plumbed links the host had lost: %s", broken)
+    return {"down": went_down, "replumbed": sorted(k for k in broken if states.get(k, LinkState("")).status == LINK_UP),
+            "broken": broken}
 
 
 @worker_ready.connect
