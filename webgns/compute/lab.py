@@ -1,10 +1,11 @@
 """The façade the Celery tasks call: make a lab's nodes and links real, and report what is true.
 
-Division of labour: `LabEngine` decides *where* things go and in what order, and turns every
-failure into a state with a reason; the work itself is done by the modules it composes —
-`docker_nodes` (containers), `links` (veth pairs), `bridge_switch` and `ovs_switch` (switch
-fabrics), `offloads` (host-port hygiene for OVS), `impairments` (qdiscs), `node_exec` (commands)
-and `observe` (what is labelled on the host). Every operation is an "ensure": calling it twice,
+Division of labour: `LabEngine` decides the order of things and turns every failure into a state
+with a reason; what a node *is* on the host belongs to its kind (`kinds/`: containers and routers,
+bridge switches, OVS switches, behind one protocol, so nothing here branches on kind), and the
+work itself is done by the modules it composes — `links` (veth pairs), `offloads` (host-port
+hygiene for OVS), `impairments` (qdiscs), `node_exec` (commands) and `observe` (what is labelled
+on the host). Every operation is an "ensure": calling it twice,
 or after a worker restart, converges on the same result.
 
 A node's failure never raises out of `start_nodes`/`plumb_links`: it becomes `status="error"`
@@ -13,42 +14,36 @@ with the cause, so the rest of the lab still comes up.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
 
 import docker
 from docker.errors import DockerException
 from pyroute2 import NetlinkError
 
 from webgns.compute import impairments, node_exec, node_files, observe, ovs_switch, parking
-from webgns.compute.bridge_switch import ensure_switch_fabric
 from webgns.compute.docker_nodes import DockerNodes
 from webgns.compute.errors import (
     EngineError,
     ExecFailed,
     NamespaceUnavailable,
     NodeNotRunning,
-    OvsCommandFailed,
     PortUnknown,
 )
-from webgns.compute.labels import SWITCH_BRIDGE_NAME, host_port_name, link_alias, ovs_bridge_name, parked_name
-from webgns.compute.links import FRESH_VETH_QDISC, LinkEnd, ensure_veth, remove_veth, veth_intact
-from webgns.compute.namespaces import NetlinkSessions, netns_path
+from webgns.compute.kinds.base import NodeDown, PlacedEnd
+from webgns.compute.kinds.registry import NodeKinds
+from webgns.compute.labels import link_alias, parked_name
+from webgns.compute.links import FRESH_VETH_QDISC, LinkEnd, ensure_veth, veth_present
+from webgns.compute.namespaces import NetlinkSessions
 from webgns.compute.offloads import disable_tx_checksum, isolate_host_port
 from webgns.compute.specs import (
-    BRIDGE,
     ERROR,
     LINK_DOWN,
     LINK_ERROR,
     LINK_UP,
-    OVS,
     STARTED,
-    STOPPED,
     ExecResult,
-    Impairment,
     LinkSpec,
     LinkState,
     NodeSpec,
@@ -62,20 +57,6 @@ STARTUP_TIMEOUT_SECONDS = 120
 DEFAULT_MAX_OUTPUT = 1 << 20
 
 
-class _NodeDown(Exception):
-    """Internal: an endpoint's node is not running, so the link is "down", not an error."""
-
-
-@dataclass(frozen=True)
-class _PlacedEnd:
-    """Where one end of a link lives, plus the OVS bridge it joins (for ovs nodes)."""
-
-    end: LinkEnd
-    ovs_bridge: str | None = None
-    impairment: Impairment = Impairment()
-    vlan: Mapping | None = None  # the switch port's VLAN role (ovs)
-
-
 class LabEngine:
     def __init__(self, docker_client: docker.DockerClient | None = None, instance: str = "",
                  allowed_registries: Sequence[str] | None = None) -> None:
@@ -84,6 +65,7 @@ class LabEngine:
         self.docker = docker_client or docker.from_env()
         self.instance = instance
         self.nodes = DockerNodes(self.docker, instance, allowed_registries)
+        self.kinds = NodeKinds(self.nodes, instance)
 
     # -- nodes ---------------------------------------------------------------------------------
 
@@ -122,16 +104,7 @@ class LabEngine:
 
     def _start_one(self, node: NodeSpec, known: dict | None, listed: bool) -> NodeState:
         try:
-            if node.kind == OVS:
-                ovs_switch.ensure_bridge(
-                    ovs_bridge_name(node), node.project_id, node.id, node.name, node.openflow_controller,
-                    self.instance,
-                )
-                return NodeState(status=STARTED)
-            state = self.nodes.ensure_running(node, known, listed)
-            if node.kind == BRIDGE:
-                ensure_switch_fabric(netns_path(state.pid))
-            return state
+            return self.kinds.of(node).start(node, known, listed)
         except EngineError as error:
             return NodeState(status=ERROR, error=str(error))
         except Exception as error:  # the lab goes on; this node reports why it did not start
@@ -147,24 +120,18 @@ class LabEngine:
         """
         if links:
             self._park_ends(node, links)
-        if node.kind == OVS:
-            ovs_switch.delete_bridge(ovs_bridge_name(node))
-            return NodeState(status=STOPPED)
-        return self.nodes.stop(node)
+        return self.kinds.of(node).stop(node)
 
     def _park_ends(self, node: NodeSpec, links: Sequence[LinkSpec]) -> None:
-        # An OVS switch's ends are its host-namespace ports; anything else's are inside its netns.
-        netns = None
-        if node.kind != OVS:
-            netns = self.nodes.running_netns(node)
-            if netns is None:
-                return  # not running: its ends went with its namespace already
-        ends = [
-            (link.id, index, LinkEnd(netns, host_port_name(link, index) if node.kind == OVS else endpoint.port))
-            for link in links
-            for index, endpoint in enumerate((link.a, link.b))
-            if endpoint.node_id == node.id
-        ]
+        kind = self.kinds.of(node)
+        ends = []
+        for link in links:
+            for index, endpoint in enumerate((link.a, link.b)):
+                if endpoint.node_id == node.id:
+                    end = kind.parked_end(node, link, index)
+                    if end is None:
+                        return  # not running: its ends went with its namespace already
+                    ends.append((link.id, index, end))
         try:
             with NetlinkSessions() as sessions:
                 parking.park(sessions, node.project_id, ends)
@@ -174,20 +141,11 @@ class LabEngine:
 
     def remove_node(self, node: NodeSpec) -> None:
         """The node's container (or OVS bridge and its host ports) is gone. Idempotent."""
-        if node.kind == OVS:
-            ovs_switch.delete_bridge(ovs_bridge_name(node))
-            return
-        self.nodes.remove(node)
+        self.kinds.of(node).remove(node)
 
     def node_state(self, node: NodeSpec) -> NodeState:
         """What is true on the host now (not what the database believes)."""
-        if node.kind == OVS:
-            try:
-                exists = ovs_switch.bridge_exists(ovs_bridge_name(node))
-            except EngineError as error:
-                return NodeState(status=ERROR, error=str(error))
-            return NodeState(status=STARTED if exists else STOPPED)
-        return self.nodes.state(node)
+        return self.kinds.of(node).state(node)
 
     # -- links ---------------------------------------------------------------------------------
 
@@ -207,7 +165,7 @@ class LabEngine:
         try:
             a = places.end(link, 0)
             b = places.end(link, 1)
-        except _NodeDown as down:
+        except NodeDown as down:
             return LinkState(status=LINK_DOWN, error=str(down))
         except EngineError as error:
             return LinkState(status=LINK_ERROR, error=str(error))
@@ -244,7 +202,7 @@ class LabEngine:
             for link in links:
                 try:
                     a, b = places.end(link, 0), places.end(link, 1)
-                    if not veth_intact(sessions, link_alias(link.id), a.end, b.end):
+                    if not veth_present(sessions, link_alias(link.id), a.end, b.end):
                         broken[link.id] = "its veth pair is gone or incomplete"
                         continue
                     for placed in (a, b):
@@ -253,15 +211,13 @@ class LabEngine:
                                 ports[placed.ovs_bridge] = set(ovs_switch.list_ports(placed.ovs_bridge))
                             if placed.end.ifname not in ports[placed.ovs_bridge]:
                                 broken[link.id] = f"its port on switch {placed.ovs_bridge} is gone"
-                except _NodeDown as down:
+                except NodeDown as down:
                     broken[link.id] = str(down)
-                except NamespaceUnavailable as error:
-                    broken[link.id] = str(error)
-                except EngineError as error:
+                except EngineError as error:  # NamespaceUnavailable among them
                     broken[link.id] = str(error)
         return broken
 
-    def _attach_to_ovs(self, placed: _PlacedEnd, peer: _PlacedEnd, link: LinkSpec, fresh: bool = False) -> None:
+    def _attach_to_ovs(self, placed: PlacedEnd, peer: PlacedEnd, link: LinkSpec, fresh: bool = False) -> None:
         host_port = placed.end.ifname
         if fresh:
             # A port whose device vanished (its node was killed and started again behind webgns's
@@ -279,14 +235,7 @@ class LabEngine:
 
     def apply_vlans(self, node: NodeSpec, links: Sequence[LinkSpec]) -> None:
         """Make a running switch's ports carry the VLANs its spec names now (ovs). Idempotent."""
-        if node.kind != OVS or not ovs_switch.bridge_exists(ovs_bridge_name(node)):
-            return
-        for link in links:
-            for index, endpoint in enumerate((link.a, link.b)):
-                if endpoint.node_id == node.id:
-                    vlan = node.vlans.get(endpoint.port)
-                    with contextlib.suppress(OvsCommandFailed):  # a port not plumbed (yet) gets it when it is
-                        ovs_switch.set_port_vlans(host_port_name(link, index), dict(vlan) if vlan else None)
+        self.kinds.of(node).apply_vlans(node, list(links))
 
     def remove_link(self, link: LinkSpec, nodes: Mapping[str, NodeSpec]) -> None:
         """The link is gone from the host (both veth ends, its OVS ports). Idempotent."""
@@ -295,16 +244,8 @@ class LabEngine:
             parking.discard(sessions, link.project_id, link.id)
             for index, endpoint in enumerate((link.a, link.b)):
                 node = nodes.get(endpoint.node_id)
-                if node is None:
-                    continue
-                if node.kind == OVS:
-                    port = host_port_name(link, index)
-                    ovs_switch.delete_port(ovs_bridge_name(node), port)
-                    remove_veth(sessions, alias, LinkEnd(None, port))
-                    continue
-                state = self.nodes.state(node)
-                if state.status == STARTED and state.pid:
-                    remove_veth(sessions, alias, LinkEnd(netns_path(state.pid), endpoint.port))
+                if node is not None:
+                    self.kinds.of(node).remove_link_end(sessions, node, link, index, alias)
 
     def apply_impairments(self, link: LinkSpec, nodes: Mapping[str, NodeSpec]) -> LinkState:
         """Make both ends' qdiscs match the link's impairments, on a live link."""
@@ -312,7 +253,7 @@ class LabEngine:
         try:
             a = places.end(link, 0)
             b = places.end(link, 1)
-        except _NodeDown as down:
+        except NodeDown as down:
             return LinkState(status=LINK_DOWN, error=str(down))
         except EngineError as error:
             return LinkState(status=LINK_ERROR, error=str(error))
@@ -325,7 +266,7 @@ class LabEngine:
         """
         try:
             return _Placement(self, nodes).end(link, index).end
-        except _NodeDown as down:
+        except NodeDown as down:
             raise NodeNotRunning(str(down)) from down
 
     def link_ends(self, links: Sequence[LinkSpec], nodes: Mapping[str, NodeSpec]) -> dict[str, tuple[LinkEnd, LinkEnd]]:
@@ -335,7 +276,7 @@ class LabEngine:
         for link in links:
             try:
                 found[link.id] = (places.end(link, 0).end, places.end(link, 1).end)
-            except (_NodeDown, EngineError):
+            except (NodeDown, EngineError):
                 continue
         return found
 
@@ -345,7 +286,7 @@ class LabEngine:
         self, node: NodeSpec, command: str, timeout: float = 30, max_output: int = DEFAULT_MAX_OUTPUT
     ) -> ExecResult:
         """Run `sh -c command` in the node; output capped, killed on timeout."""
-        if node.kind == OVS:
+        if not self.kinds.of(node).has_shell:
             raise ExecFailed(f"{node.name} is an Open vSwitch bridge on the host; it has no shell to run commands in")
         state = self.nodes.state(node)
         if state.status != STARTED:
@@ -354,7 +295,7 @@ class LabEngine:
 
     def read_files(self, node: NodeSpec, paths: Sequence[str]) -> tuple[dict[str, str], dict[str, str]]:
         """Read files back out of a running node: ({path: text}, {path: why not})."""
-        if node.kind == OVS:
+        if not self.kinds.of(node).has_shell:
             raise ExecFailed(f"{node.name} is an Open vSwitch bridge on the host; it has no files")
         state = self.nodes.state(node)
         if state.status != STARTED:
@@ -363,7 +304,7 @@ class LabEngine:
 
     def run_startup(self, node: NodeSpec) -> ExecResult:
         """Run the node's startup lines as one script (call it once its links are up)."""
-        if not node.startup or node.kind == OVS:
+        if not node.startup or not self.kinds.of(node).has_shell:
             return ExecResult(exit_code=0, output="")
         return self.exec(node, "\n".join(node.startup), timeout=STARTUP_TIMEOUT_SECONDS)
 
@@ -392,42 +333,19 @@ class _Placement:
     def __init__(self, engine: LabEngine, nodes: Mapping[str, NodeSpec]) -> None:
         self.engine = engine
         self.nodes = nodes
-        self._netns: dict[str, str | None] = {}
-        self._running: dict[str, bool] = {}
+        self._cache: dict = {}
 
-    def end(self, link: LinkSpec, index: int) -> _PlacedEnd:
+    def end(self, link: LinkSpec, index: int) -> PlacedEnd:
         endpoint = (link.a, link.b)[index]
-        impairment = (link.a_to_b, link.b_to_a)[index]
         node = self.nodes.get(endpoint.node_id)
         if node is None:
             raise EngineError(f"link {link.id} refers to node {endpoint.node_id}, which is not in the lab")
         if endpoint.port not in node.ports:
             raise PortUnknown(f"node {node.name} has no port {endpoint.port} (it has {', '.join(node.ports)})")
-        if node.kind == OVS:
-            if not self._ovs_running(node):
-                raise _NodeDown(f"switch {node.name} is not running")
-            port = host_port_name(link, index)
-            return _PlacedEnd(LinkEnd(None, port), ovs_bridge=ovs_bridge_name(node), impairment=impairment,
-                              vlan=node.vlans.get(endpoint.port))
-        netns = self._netns_of(node)
-        master = SWITCH_BRIDGE_NAME if node.kind == BRIDGE else None
-        return _PlacedEnd(LinkEnd(netns, endpoint.port, master), impairment=impairment)
-
-    def _netns_of(self, node: NodeSpec) -> str:
-        if node.id not in self._netns:
-            self._netns[node.id] = self.engine.nodes.running_netns(node)
-        netns = self._netns[node.id]
-        if netns is None:
-            raise _NodeDown(f"node {node.name} is not running")
-        return netns
-
-    def _ovs_running(self, node: NodeSpec) -> bool:
-        if node.id not in self._running:
-            self._running[node.id] = ovs_switch.bridge_exists(ovs_bridge_name(node))
-        return self._running[node.id]
+        return self.engine.kinds.of(node).link_end(node, link, index, self._cache)
 
 
-def _impair(a: _PlacedEnd, b: _PlacedEnd, root_qdiscs: tuple[str | None, str | None] | None = None) -> LinkState:
+def _impair(a: PlacedEnd, b: PlacedEnd, root_qdiscs: tuple[str | None, str | None] | None = None) -> LinkState:
     """Apply each direction's impairment on its sender's end.
 
     `root_qdiscs` (what the kernel reported while plumbing) lets an unimpaired end that still

@@ -1,6 +1,7 @@
 """Links: veth pairs whose two ends are created directly in their namespaces.
 
-Division of labour: this module knows veth pairs and nothing of containers, switches or qdiscs.
+Division of labour: this module knows veth pairs and nothing of containers, switches or qdiscs
+(an end may name a master device to join; making that device is its node kind's business).
 An end is (namespace path, interface name, optional master device in that namespace); the
 façade (`lab.py`) decides where ends go — a port inside a node, a port inside a bridge switch's
 namespace enslaved to its `br0`, a host-namespace port for an OVS bridge — and applies
@@ -22,11 +23,11 @@ from typing import Any
 
 from pyroute2 import NetlinkError
 
-from webgns.compute.bridge_switch import IFF_UP, ensure_bridge
 from webgns.compute.errors import LinkFailed, NamespaceUnavailable
 from webgns.compute.labels import IFNAME_MAX, link_id_from_alias
 from webgns.compute.namespaces import NetlinkSessions, describe, find_interface, netns_fd
 
+IFF_UP = 0x1
 # The root qdisc a new veth end reports: nothing to clear when no impairment is wanted.
 FRESH_VETH_QDISC = "noqueue"
 
@@ -124,7 +125,12 @@ def _create(sessions: NetlinkSessions, a: LinkEnd, b: LinkEnd) -> None:
 def _finish(sessions: NetlinkSessions, alias: str, end: LinkEnd, current: Any | None = None) -> None:
     """Alias, up, master: one request, skipped when `current` (its link message) shows all done."""
     ipr = sessions.get(end.netns)
-    master = ensure_bridge(ipr, end.master, end.netns) if end.master else None
+    master = None
+    if end.master:  # made by the node's kind before its ends are placed (bridge_switch_node)
+        found = find_interface(ipr, end.master)
+        if found is None:
+            raise LinkFailed(f"{end.where()} should join {end.master}, which does not exist there")
+        master = found["index"]
     if current is not None and current["flags"] & IFF_UP and current.get_attr("IFLA_MASTER") == master:
         return
     settings: dict[str, object] = {"ifname": end.ifname, "state": "up", "ifalias": alias}
@@ -134,11 +140,6 @@ def _finish(sessions: NetlinkSessions, alias: str, end: LinkEnd, current: Any | 
         ipr.link("set", **settings)
     except NetlinkError as error:
         raise LinkFailed(f"cannot set up {end.where()}: {error}") from error
-
-
-def veth_intact(sessions: NetlinkSessions, alias: str, a: LinkEnd, b: LinkEnd) -> bool:
-    """Whether the pair a<->b exists as `ensure_veth` leaves it (both ends, labelled, peers)."""
-    return _intact(sessions, alias, a, b) is not None
 
 
 def _intact(sessions: NetlinkSessions, alias: str, a: LinkEnd, b: LinkEnd) -> tuple[Any, Any] | None:

@@ -100,6 +100,10 @@ class LinkSpec:
     a_to_b: Impairment = Impairment()  # applied on the egress of a's end
     b_to_a: Impairment = Impairment()  # applied on the egress of b's end
 
+    def impairment_of(self, index: int) -> Impairment:
+        """What end `index` (0 = a, 1 = b) sends through: each direction lives on its sender's end."""
+        return (self.a_to_b, self.b_to_a)[index]
+
 
 @dataclass
 class NodeState:
