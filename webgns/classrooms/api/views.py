@@ -74,9 +74,13 @@ class CourseViewSet(viewsets.ModelViewSet):
         course = super().get_object()
         user = self.request.user
         if self.action in ("update", "partial_update", "destroy"):
-            limits_only = self.action == "partial_update" and set(self.request.data) <= s.TEACHER_COURSE_FIELDS
+            body = self.request.data
+            is_object = isinstance(body, dict)
+            limits_only = self.action == "partial_update" and is_object and set(body) <= s.TEACHER_COURSE_FIELDS
             if not (limits_only and user.has_perm("classrooms.manage_course", course)):
                 _require(user, "classrooms.change_course", course)
+            if self.action != "destroy" and not is_object:  # after the permission: refusals never depend on it
+                raise ValidationError({"detail": "The body must be a JSON object."})
         return course
 
     @transaction.atomic
@@ -107,6 +111,8 @@ class StudentViewSet(CourseScoped, viewsets.GenericViewSet):
     serializer_class = s.StudentSerializer
     lookup_field = "username"
     lookup_value_regex = r"[\w.@+-]+"
+    # What an OPTIONS request and the schema describe; the actions build their own bodies.
+    serializer_class = s.NewUserSerializer
 
     def initial(self, request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
@@ -492,6 +498,8 @@ class PeopleViewSet(viewsets.GenericViewSet):
 
     lookup_field = "username"
     lookup_value_regex = r"[\w.@+-]+"
+    # What an OPTIONS request and the schema describe; the actions build their own bodies.
+    serializer_class = s.NewUserSerializer
 
     def initial(self, request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
