@@ -81,7 +81,7 @@ async def _one_rate(stack: LiveStack, project: str, link: str, pid_a: int, pid_b
                 numbers.extend(p["no"] for p in message["packets"])
                 arrival[0] = time.monotonic()
 
-    async with connect(url, max_size=None) as socket:
+    async with connect(url, origin=stack.base_url, max_size=None) as socket:
         listener = asyncio.create_task(listen(socket))
         await asyncio.sleep(0.8)  # tcpdump and the iperf3 server are listening
         bandwidth = rate * DATAGRAM * 8
