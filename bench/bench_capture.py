@@ -87,7 +87,8 @@ async def _one_rate(stack: LiveStack, project: str, link: str, pid_a: int, pid_b
         bandwidth = rate * DATAGRAM * 8
         client = await asyncio.create_subprocess_exec(
             "nsenter", "-t", str(pid_a), "-n", "iperf3", "-c", "10.75.0.2", "-p", str(port), "-u", "-l",
-            str(DATAGRAM), "-b", str(bandwidth), "-t", str(seconds), stdout=subprocess.DEVNULL,
+            # -n (bytes to send), not -t: iperf3 takes whole seconds only.
+            str(DATAGRAM), "-b", str(bandwidth), "-n", str(int(rate * seconds * DATAGRAM)), stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL)
         await client.wait()
         traffic_end = time.monotonic()
@@ -97,7 +98,8 @@ async def _one_rate(stack: LiveStack, project: str, link: str, pid_a: int, pid_b
         api.post(f"{base}{capture['id']}/stop/")
         while api.get(f"{base}{capture['id']}/").json()["status"] != "stopped":
             await asyncio.sleep(0.1)
-        written = api.get(f"{base}{capture['id']}/").json()["packets"]
+        ended = api.get(f"{base}{capture['id']}/").json()
+        written, kernel_drops = ended["packets"], ended["kernel_drops"]
         deadline = time.monotonic() + 60
         while len(numbers) < written and time.monotonic() < deadline:
             await asyncio.sleep(0.1)
@@ -107,6 +109,7 @@ async def _one_rate(stack: LiveStack, project: str, link: str, pid_a: int, pid_b
     captured = int(re.search(r"(\d+) packets captured", err).group(1))
     dropped = int(re.search(r"(\d+) packets dropped by kernel", err).group(1))
     return {"rate": rate, "seconds": seconds, "tcpdump": captured, "tcpdump_dropped": dropped, "written": written,
+            "kernel_drops": kernel_drops,
             "streamed": len(numbers), "contiguous": numbers == list(range(1, len(numbers) + 1)),
             "catch_up_s": max(0.0, arrival[0] - traffic_end)}
 
@@ -182,10 +185,12 @@ def main() -> None:
     if results:
         print(f"capture path: UDP {DATAGRAM}-byte datagrams for up to {args.seconds} s at each offered rate; "
               "capture filter `udp` on pc1's eth0, tcpdump -w /dev/null on the same interface in the same run")
-        print(f"{'offered pkt/s':>14}{'tcpdump':>9}{'(dropped)':>10}{'written':>9}{'to ws':>8}{'no gap':>8}"
+        print(f"{'offered pkt/s':>14}{'tcpdump':>9}{'(dropped)':>10}{'written':>9}{'(dropped)':>10}{'to ws':>8}"
+              f"{'no gap':>8}"
               f"{'ws pkt/s':>10}{'catch-up s':>11}")
         for r in results:
-            print(f"{r['rate']:>14}{r['tcpdump']:>9}{r['tcpdump_dropped']:>10}{r['written']:>9}{r['streamed']:>8}"
+            print(f"{r['rate']:>14}{r['tcpdump']:>9}{r['tcpdump_dropped']:>10}{r['written']:>9}{r['kernel_drops']:>10}"
+              f"{r['streamed']:>8}"
                   f"{str(r['contiguous']):>8}{r['streamed'] / r['seconds']:>10.0f}{r['catch_up_s']:>11.2f}")
     for label, f in load["figures"].items():
         print(f"link-load sampling, {load['links']} links in {load['namespaces']} namespaces, {label}: "
