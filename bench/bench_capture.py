@@ -81,13 +81,14 @@ async def _one_rate(stack: LiveStack, project: str, link: str, pid_a: int, pid_b
                 numbers.extend(p["no"] for p in message["packets"])
                 arrival[0] = time.monotonic()
 
-    async with connect(url, max_size=None) as socket:
+    async with connect(url, origin=stack.base_url, max_size=None) as socket:
         listener = asyncio.create_task(listen(socket))
         await asyncio.sleep(0.8)  # tcpdump and the iperf3 server are listening
         bandwidth = rate * DATAGRAM * 8
         client = await asyncio.create_subprocess_exec(
             "nsenter", "-t", str(pid_a), "-n", "iperf3", "-c", "10.75.0.2", "-p", str(port), "-u", "-l",
-            str(DATAGRAM), "-b", str(bandwidth), "-t", str(seconds), stdout=subprocess.DEVNULL,
+            # -n (bytes to send), not -t: iperf3 takes whole seconds only.
+            str(DATAGRAM), "-b", str(bandwidth), "-n", str(int(rate * seconds * DATAGRAM)), stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL)
         await client.wait()
         traffic_end = time.monotonic()
@@ -97,7 +98,8 @@ async def _one_rate(stack: LiveStack, project: str, link: str, pid_a: int, pid_b
         api.post(f"{base}{capture['id']}/stop/")
         while api.get(f"{base}{capture['id']}/").json()["status"] != "stopped":
             await asyncio.sleep(0.1)
-        written = api.get(f"{base}{capture['id']}/").json()["packets"]
+        ended = api.get(f"{base}{capture['id']}/").json()
+        written, kernel_drops = ended["packets"], ended["kernel_drops"]
         deadline = time.monotonic() + 60
         while len(numbers) < written and time.monotonic() < deadline:
             await asyncio.sleep(0.1)
@@ -106,7 +108,8 @@ async def _one_rate(stack: LiveStack, project: str, link: str, pid_a: int, pid_b
     server.wait()
     captured = int(re.search(r"(\d+) packets captured", err).group(1))
     dropped = int(re.search(r"(\d+) packets dropped by kernel", err).group(1))
-    return {"rate": rate, "tcpdump": captured, "tcpdump_dropped": dropped, "written": written,
+    return {"rate": rate, "seconds": seconds, "tcpdump": captured, "tcpdump_dropped": dropped, "written": written,
+            "kernel_drops": kernel_drops,
             "streamed": len(numbers), "contiguous": numbers == list(range(1, len(numbers) + 1)),
             "catch_up_s": max(0.0, arrival[0] - traffic_end)}
 
@@ -117,7 +120,9 @@ def capture_path(args) -> list[dict]:
     with LiveStack() as stack:
         project, link, pid_a, pid_b = _lab(stack)
         for i, rate in enumerate(args.rates):
-            results.append(asyncio.run(_one_rate(stack, project, link, pid_a, pid_b, rate, args.seconds, 5310 + i)))
+            # Below the default 50 000-packet limit, so the whole burst is compared.
+            seconds = min(args.seconds, 45000 / rate)
+            results.append(asyncio.run(_one_rate(stack, project, link, pid_a, pid_b, rate, seconds, 5310 + i)))
             print(json.dumps(results[-1]), flush=True)
     return results
 
@@ -178,13 +183,15 @@ def main() -> None:
     results = [] if args.skip_capture else capture_path(args)
     load = link_load(args)
     if results:
-        print(f"capture path: UDP {DATAGRAM}-byte datagrams for {args.seconds} s at each offered rate; "
+        print(f"capture path: UDP {DATAGRAM}-byte datagrams for up to {args.seconds} s at each offered rate; "
               "capture filter `udp` on pc1's eth0, tcpdump -w /dev/null on the same interface in the same run")
-        print(f"{'offered pkt/s':>14}{'tcpdump':>9}{'(dropped)':>10}{'written':>9}{'to ws':>8}{'no gap':>8}"
+        print(f"{'offered pkt/s':>14}{'tcpdump':>9}{'(dropped)':>10}{'written':>9}{'(dropped)':>10}{'to ws':>8}"
+              f"{'no gap':>8}"
               f"{'ws pkt/s':>10}{'catch-up s':>11}")
         for r in results:
-            print(f"{r['rate']:>14}{r['tcpdump']:>9}{r['tcpdump_dropped']:>10}{r['written']:>9}{r['streamed']:>8}"
-                  f"{str(r['contiguous']):>8}{r['streamed'] / args.seconds:>10.0f}{r['catch_up_s']:>11.2f}")
+            print(f"{r['rate']:>14}{r['tcpdump']:>9}{r['tcpdump_dropped']:>10}{r['written']:>9}{r['kernel_drops']:>10}"
+              f"{r['streamed']:>8}"
+                  f"{str(r['contiguous']):>8}{r['streamed'] / r['seconds']:>10.0f}{r['catch_up_s']:>11.2f}")
     for label, f in load["figures"].items():
         print(f"link-load sampling, {load['links']} links in {load['namespaces']} namespaces, {label}: "
               f"{f['cpu_ms']:.2f} ms CPU, {f['wall_ms']:.2f} ms wall per sample (one a second: "

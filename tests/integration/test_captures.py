@@ -72,7 +72,7 @@ def test_ping_across_a_captured_link(api, pair, tmp_path):
     capture = _start_capture(api, pair)
     assert run(api, pair["project"], pair["a"], "ping -c 5 -i 0.2 10.71.0.2")["exit_code"] == 0
     ended = _stop(api, pair, capture)
-    assert ended["reason"] == "stopped"
+    assert ended["reason"] == "stopped" and ended["kernel_drops"] == 0
 
     packets = api.get(f"{pair['base']}{capture['id']}/packets/").json()
     assert [p["no"] for p in packets] == list(range(1, len(packets) + 1))

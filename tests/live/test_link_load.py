@@ -68,6 +68,8 @@ async def test_rate_limited_link_reads_ten_megabits(shaped_pair, communicator):
         loaded = [s["a_to_b"]["bps"] for s in stats if s["a_to_b"]["bps"] > 1e6]
         assert len(loaded) >= 5, stats
         median = statistics.median(loaded[1:-1])
+        print(f"link.stats a_to_b through rate_kbps=10000: median {median / 1e6:.2f} Mbit/s of "
+              f"{[round(x / 1e6, 2) for x in loaded]}")
         assert 9e6 <= median <= 11e6, f"a_to_b median {median / 1e6:.2f} Mbit/s; samples {loaded}"
         assert max(s["b_to_a"]["bps"] for s in stats) < 2e6, "the other direction carries only ACKs"
         gaps = [b - a for a, b in zip(times, times[1:], strict=False)]

@@ -24,6 +24,8 @@ class Capture(models.Model):
     error = models.TextField(blank=True)
     packets = models.PositiveBigIntegerField(default=0)
     bytes = models.PositiveBigIntegerField(default=0)
+    # Packets the kernel dropped for the capture's socket (it could not keep up), known once it ended.
+    kernel_drops = models.PositiveBigIntegerField(default=0)
     max_packets = models.PositiveIntegerField()
     max_bytes = models.PositiveBigIntegerField()
     max_seconds = models.PositiveIntegerField()

@@ -39,6 +39,8 @@ SO_ATTACH_FILTER = 26
 SO_TIMESTAMPNS = 35
 SIOCGIFNAME = 0x8910
 PACKET_OUTGOING = 4
+SOL_PACKET = 263
+PACKET_STATISTICS = 6
 RECEIVE_BUFFER = 8 << 20
 TICK_SECONDS = 0.2
 
@@ -74,6 +76,7 @@ class CaptureResult:
     packets: int
     bytes: int
     error: str = ""
+    kernel_drops: int = 0  # packets the kernel could not queue to our socket (PACKET_STATISTICS)
 
 
 class _SockFilter(ctypes.Structure):
@@ -223,11 +226,22 @@ class PacketCapture:
                         if self.on_progress is not None:
                             self.on_progress(self.packets, self.bytes)
         except OSError as error:
-            return CaptureResult(FAILED, self.packets, self.bytes, f"capture on {self.ifname} failed: {error}")
+            return CaptureResult(FAILED, self.packets, self.bytes, f"capture on {self.ifname} failed: {error}",
+                                 _kernel_drops(sock))
         finally:
+            drops = _kernel_drops(sock)
             sock.close()
             self._sock = None
-        return CaptureResult(reason, self.packets, self.bytes)
+        return CaptureResult(reason, self.packets, self.bytes, kernel_drops=drops)
+
+
+def _kernel_drops(sock: socket.socket) -> int:
+    """Packets dropped for this socket since it was opened (the kernel resets the count when read: read once)."""
+    try:
+        _received, dropped = struct.unpack("II", sock.getsockopt(SOL_PACKET, PACKET_STATISTICS, 8))
+    except OSError:
+        return 0
+    return dropped
 
 
 def _timestamp(ancdata: list) -> int:

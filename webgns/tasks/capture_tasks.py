@@ -84,7 +84,8 @@ def _ended(capture_id: str, result: CaptureResult) -> None:
         failed = result.reason == FAILED
         Capture.objects.filter(pk=capture_id).update(
             status=CaptureStatus.ERROR if failed else CaptureStatus.STOPPED, reason=result.reason,
-            error=result.error, packets=result.packets, bytes=result.bytes, ended=timezone.now())
+            error=result.error, packets=result.packets, bytes=result.bytes, kernel_drops=result.kernel_drops,
+            ended=timezone.now())
         send_to_group(capture_id, {"type": "capture.ended"})
     finally:
         close_old_connections()

@@ -20,8 +20,10 @@ class CaptureSerializer(serializers.ModelSerializer):
     class Meta:
         model = Capture
         fields = ["id", "project", "link", "end", "filter", "interface", "status", "reason", "error", "packets",
-                  "bytes", "max_packets", "max_bytes", "max_seconds", "user", "created", "started", "ended"]
+                  "bytes", "kernel_drops", "max_packets", "max_bytes", "max_seconds", "user", "created", "started",
+                  "ended"]
         read_only_fields = ["id", "project", "link", "interface", "status", "reason", "error", "packets", "bytes",
+                            "kernel_drops",
                             "user", "created", "started", "ended"]
 
     def validate_filter(self, value: str) -> str:
