@@ -108,47 +108,7 @@ function row(project) {
             event.target.disabled = true;
             try {
               await api.delete(`/projects/${project.id}/`);
-              await async function loadExamples() {
-  const form = $("example-form");
-  const select = $("example-select");
-  const error = form.querySelector(".field-error");
-  let examples = [];
-  try {
-    examples = await api.list("/examples/");
-  } catch (err) {
-    error.textContent = `Examples could not be loaded: ${err.message}`;
-  }
-  select.replaceChildren(
-    ...examples.map((example) =>
-      h("option", { value: example.name }, `${example.title} (${example.nodes} nodes)`),
-    ),
-  );
-  const describe = () => {
-    const chosen = examples.find((example) => example.name === select.value);
-    $("example-description").textContent = chosen ? chosen.description : "";
-  };
-  select.addEventListener("change", describe);
-  describe();
-  form.querySelector("button").disabled = examples.length === 0;
-}
-
-$("example-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const form = event.target;
-  const error = form.querySelector(".field-error");
-  error.textContent = "";
-  const name = form.elements.example.value;
-  if (!name) return;
-  try {
-    const project = await api.post(`/examples/${encodeURIComponent(name)}/instantiate/`, {});
-    window.location.href = editorUrl(project);
-  } catch (err) {
-    error.textContent = err.message;
-  }
-});
-
-refresh();
-loadExamples();
+              await refresh();
             } catch (err) {
               error.textContent = err.message;
               event.target.disabled = false;
@@ -207,47 +167,7 @@ $("import-form").addEventListener("submit", async (event) => {
   try {
     const project = await api.post("/projects/import/", topology);
     if (project && project.id) window.location.href = editorUrl(project);
-    else await async function loadExamples() {
-  const form = $("example-form");
-  const select = $("example-select");
-  const error = form.querySelector(".field-error");
-  let examples = [];
-  try {
-    examples = await api.list("/examples/");
-  } catch (err) {
-    error.textContent = `Examples could not be loaded: ${err.message}`;
-  }
-  select.replaceChildren(
-    ...examples.map((example) =>
-      h("option", { value: example.name }, `${example.title} (${example.nodes} nodes)`),
-    ),
-  );
-  const describe = () => {
-    const chosen = examples.find((example) => example.name === select.value);
-    $("example-description").textContent = chosen ? chosen.description : "";
-  };
-  select.addEventListener("change", describe);
-  describe();
-  form.querySelector("button").disabled = examples.length === 0;
-}
-
-$("example-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const form = event.target;
-  const error = form.querySelector(".field-error");
-  error.textContent = "";
-  const name = form.elements.example.value;
-  if (!name) return;
-  try {
-    const project = await api.post(`/examples/${encodeURIComponent(name)}/instantiate/`, {});
-    window.location.href = editorUrl(project);
-  } catch (err) {
-    error.textContent = err.message;
-  }
-});
-
-refresh();
-loadExamples();
+    else await refresh();
   } catch (err) {
     error.textContent = err.message;
   }
