@@ -170,3 +170,37 @@ def test_another_user_gets_404_and_limits_per_user(api, make_api, pair, settings
     _stop(api, pair, capture)
     listed = api.get(f"/api/projects/{pair['project']['id']}/captures/").json()
     assert [c["id"] for c in listed] == [capture["id"]]
+
+
+OSPF_CONF = """frr defaults traditional
+hostname {name}
+!
+interface eth0
+ ip address 10.72.0.{last}/24
+ ip ospf hello-interval 1
+ ip ospf dead-interval 4
+!
+router ospf
+ network 10.72.0.0/24 area 0
+!
+"""
+
+
+def test_ospf_hellos_between_two_routers_are_decoded(api, lab_project, templates):
+    project = lab_project("capture-ospf")
+    r1, r2 = (create_node(api, project, templates["frr"], name, files={"/etc/frr/frr.conf": OSPF_CONF.format(
+        name=name, last=last)}) for name, last in (("r1", 1), ("r2", 2)))
+    link = create_link(api, project, r1, r2)
+    assert wait_operation(api, start(api, project))["status"] == "done"
+    wait_status(api, project, [r1, r2], "started")
+    base = f"/api/projects/{project['id']}/links/{link['id']}/captures/"
+    capture = _start_capture(api, {"base": base}, filter="ip proto 89")  # OSPF only, compiled by the kernel
+
+    def hellos() -> list[dict]:
+        packets = api.get(f"{base}{capture['id']}/packets/").json()
+        return [p for p in packets if p["protocol"] == "OSPF" and "Hello" in p["info"]]
+
+    found = wait_for(lambda: (h := hellos()) and {p["src"] for p in h} >= {"10.72.0.1", "10.72.0.2"} and h, 30,
+                     what="OSPF hellos from both routers")
+    assert all(p["dst"] == "224.0.0.5" for p in found)  # AllSPFRouters
+    _stop(api, {"base": base}, capture)
