@@ -9,6 +9,11 @@ on failure or Ctrl-C.
 
     .venv/bin/python bench/bench_deploy.py            # chains of 10 and 100
     .venv/bin/python bench/bench_deploy.py --max 1000 # ... and 1000 (takes minutes)
+    .venv/bin/python bench/bench_deploy.py --router   # chains of FRR routers (webgns/frr, daemons running)
+
+With `--router` both sides run the FRR image's own start command (watchfrr, zebra, ospfd, …) with
+what the `frr` template gives a node (SYS_ADMIN, forwarding sysctls, 512 MB, 1 CPU): the baseline
+is the same image started by plain `docker run`s.
 """
 
 from __future__ import annotations
@@ -29,6 +34,11 @@ from webgns.compute.lab import LabEngine  # noqa: E402
 from webgns.compute.specs import LINK_UP, STARTED, Endpoint, LinkSpec, NodeSpec  # noqa: E402
 
 IMAGE = "webgns/busybox:latest"
+ROUTER_IMAGE = "webgns/frr:latest"
+# What the built-in `frr` template gives a node (seed_templates.py), so the baseline runs the same.
+ROUTER = {"capabilities": ("SYS_ADMIN",), "memory_mb": 512, "cpus": 1.0,
+          "sysctls": {"net.ipv4.ip_forward": "1", "net.ipv6.conf.all.forwarding": "1"}}
+image, router = IMAGE, False  # set by --router
 BENCH_LABEL = "webgns.bench"
 SETTLE_SECONDS = 2  # let containerd-shims and page cache settle before reading memory
 
@@ -44,12 +54,18 @@ def used_memory_bytes() -> int:
 def bare_baseline(client: docker.DockerClient, count: int, parallelism: int, run_id: str) -> tuple[float, float]:
     """Seconds until `count` plain containers run, and bytes of memory each; then removes them."""
     api = client.api
-    host_config = api.create_host_config(network_mode="none")
+    if router:
+        host_config = api.create_host_config(
+            network_mode="none", cap_add=["NET_ADMIN", "NET_RAW", *ROUTER["capabilities"]],
+            sysctls=ROUTER["sysctls"], mem_limit=f"{ROUTER['memory_mb']}m", nano_cpus=int(ROUTER["cpus"] * 1e9),
+        )  # fmt: skip
+    else:
+        host_config = api.create_host_config(network_mode="none")
 
     def run_one(index: int) -> str:
         created = api.create_container(
-            IMAGE,
-            command=["sleep", "86400"],
+            image,
+            command=None if router else ["sleep", "86400"],
             name=f"webgns-bench-{run_id}-{index}",
             labels={BENCH_LABEL: run_id},
             host_config=host_config,
@@ -78,8 +94,10 @@ def remove_bare(client: docker.DockerClient, run_id: str, ids: list[str] | None 
 
 def chain(count: int) -> tuple[list[NodeSpec], list[LinkSpec]]:
     project_id = str(uuid.uuid4())
+    extra = ROUTER if router else {}
     nodes = [
-        NodeSpec(id=str(uuid.uuid4()), project_id=project_id, name=f"n{i}", image=IMAGE, ports=("eth0", "eth1"))
+        NodeSpec(id=str(uuid.uuid4()), project_id=project_id, name=f"n{i}", image=image, ports=("eth0", "eth1"),
+                 **extra)
         for i in range(count)
     ]
     links = [
@@ -133,7 +151,11 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=1, help="run each size this many times and keep the fastest (noisy hosts)"
     )
+    parser.add_argument("--router", action="store_true", help=f"chains of FRR routers ({ROUTER_IMAGE})")
     args = parser.parse_args()
+    global image, router
+    if args.router:
+        image, router = ROUTER_IMAGE, True
     sizes = [n for n in (10, 100, 1000, 10000) if n <= args.max] or [args.max]
 
     client = docker.from_env()
@@ -154,7 +176,7 @@ def main() -> None:
         remove_bare(client, run_id)
 
     print(
-        f"parallelism {args.parallelism}; best of {max(1, args.repeat)}; image {IMAGE}; "
+        f"parallelism {args.parallelism}; best of {max(1, args.repeat)}; image {image}; "
         f"memory = MemTotal-MemAvailable delta / nodes; load average {os.getloadavg()[0]:.1f}"
     )
     header = (
