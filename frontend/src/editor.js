@@ -616,7 +616,8 @@ class Editor {
 
   bindKeys() {
     document.addEventListener("keydown", (event) => {
-      const typing = event.target.closest("input, textarea, select, .xterm, dialog");
+      // Keys typed into a field, a terminal or a code editor are theirs, never the canvas's shortcuts.
+      const typing = event.target.closest("input, textarea, select, .xterm, dialog, [contenteditable], .cm-editor");
       if (typing) return;
       const mod = event.ctrlKey || event.metaKey;
       if (mod && (event.key === "z" || event.key === "Z")) {
