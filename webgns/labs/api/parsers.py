@@ -2,14 +2,15 @@
 
 Python's json module recurses once per nesting level and raises RecursionError near 1000 levels
 (a 500); a lab document never needs more than a handful. The scan skips string contents, so
-brackets inside strings do not count, and runs before any recursion.
+brackets inside strings do not count, and runs before any recursion. Text holding NUL is refused
+too, in any field: PostgreSQL cannot store it (a 500 there), and no lab setting needs it.
 """
 
 import codecs
 import re
 
 from django.conf import settings
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.utils import json
 
@@ -43,6 +44,22 @@ class BoundedJSONParser(JSONParser):
         if nesting_depth(text, limit) > limit:
             raise ParseError(f"JSON nested deeper than the depth limit of {limit} levels (WEBGNS_MAX_JSON_DEPTH).")
         try:
-            return json.loads(text, parse_constant=json.strict_constant if self.strict else None)
+            data = json.loads(text, parse_constant=json.strict_constant if self.strict else None)
         except (ValueError, RecursionError) as exc:
             raise ParseError(f"JSON parse error - {exc}") from exc
+        if "\\u0000" in text.lower() and holds_nul(data):  # the cheap look first: NUL arrives escaped
+            message = "Text may not contain NUL (\\u0000) characters."
+            fields = [k for k, v in data.items() if holds_nul(k) or holds_nul(v)] if isinstance(data, dict) else []
+            raise ValidationError({fields[0]: [message]} if fields else {"detail": message})
+        return data
+
+
+def holds_nul(value: object) -> bool:
+    """Whether any string in a parsed JSON value (keys included) contains NUL; bounded by the depth limit."""
+    if isinstance(value, str):
+        return "\0" in value
+    if isinstance(value, dict):
+        return any(holds_nul(k) or holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(holds_nul(v) for v in value)
+    return False
