@@ -75,3 +75,19 @@ def wait_operation(api, operation_id: str, timeout: float = 120) -> dict:
         return op if op["status"] in ("done", "error") else None
 
     return wait_for(finished, timeout, what=f"operation {operation_id}")
+
+
+def needs_images(docker_client, *images: str) -> None:
+    """Skip (naming what is missing and how it was looked for) unless the node images are built."""
+    for image in images:
+        if not docker_client.images.list(name=image):
+            pytest.skip(reason=f"image {image} is missing: scripts/build-images.sh builds it (tried docker image ls)")
+
+
+def instantiate_example(api, lab_project, example: str, name: str) -> tuple[dict, dict[str, dict]]:
+    """A project made from one of examples/ (removed with the test's other labs), and its nodes by name."""
+    response = api.post(f"/api/examples/{example}/instantiate/?name={name}")
+    assert response.status_code == 201, response.content
+    project = response.json()
+    lab_project.adopt(project["id"])
+    return project, {n["name"]: n for n in api.get(f"/api/projects/{project['id']}/nodes/").json()}

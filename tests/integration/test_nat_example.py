@@ -4,19 +4,22 @@ forward policy on a webgns/host node, checked with real TCP and ICMP."""
 import pytest
 
 from tests.conftest import wait_for
-from tests.integration.conftest import pings, run, start, wait_operation, wait_status
+from tests.integration.conftest import (
+    instantiate_example,
+    needs_images,
+    pings,
+    run,
+    start,
+    wait_operation,
+    wait_status,
+)
 
 pytestmark = pytest.mark.integration
 
 
 def test_nat_firewall_masquerades_and_drops_unsolicited(api, lab_project, templates, docker_client):
-    if not docker_client.images.list(name="webgns/host:latest"):
-        pytest.skip("image webgns/host:latest is missing: scripts/build-images.sh builds it (tried docker image ls)")
-    response = api.post("/api/examples/nat-firewall/instantiate/?name=nat")
-    assert response.status_code == 201, response.content
-    project = response.json()
-    lab_project.adopt(project["id"])
-    nodes = {n["name"]: n for n in api.get(f"/api/projects/{project['id']}/nodes/").json()}
+    needs_images(docker_client, "webgns/host:latest")
+    project, nodes = instantiate_example(api, lab_project, "nat-firewall", "nat")
     assert wait_operation(api, start(api, project), timeout=180)["status"] == "done"
     wait_status(api, project, list(nodes.values()), "started")
 

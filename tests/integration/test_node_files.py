@@ -8,7 +8,7 @@ next start; every built-in template's limits are what `docker inspect` shows.
 import pytest
 
 from tests.conftest import wait_for
-from tests.integration.conftest import run, start, wait_operation, wait_status
+from tests.integration.conftest import needs_images, run, start, wait_operation, wait_status
 from tests.labs.factories import create_node
 
 pytestmark = pytest.mark.integration
@@ -117,9 +117,7 @@ BUILTIN_CONTAINERS = ("busybox", "host", "frr", "bridge")
 
 
 def test_every_builtin_template_runs_with_its_limits(api, lab_project, templates, docker_client):
-    for image in ("webgns/frr:latest", "webgns/host:latest"):
-        if not docker_client.images.list(name=image):
-            pytest.skip(f"image {image} is missing: scripts/build-images.sh builds it (tried docker image ls)")
+    needs_images(docker_client, "webgns/frr:latest", "webgns/host:latest")
     assert all(templates[name].cpus and templates[name].memory_mb for name in BUILTIN_CONTAINERS)
     project = lab_project("limits")
     nodes = [create_node(api, project, templates[name], f"n-{name}") for name in BUILTIN_CONTAINERS]

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from tests.conftest import wait_for
-from tests.integration.conftest import pings, run, start, wait_operation, wait_status
+from tests.integration.conftest import instantiate_example, needs_images, pings, run, start, wait_operation, wait_status
 
 pytestmark = pytest.mark.integration
 
@@ -19,9 +19,7 @@ NEIGHBOURS = {"r1": 2, "r2": 2, "r3": 2}
 
 
 def _needs_images(docker_client) -> None:
-    for image in ("webgns/frr:latest", "webgns/host:latest"):
-        if not docker_client.images.list(name=image):
-            pytest.skip(f"image {image} is missing: scripts/build-images.sh builds it (tried docker image ls)")
+    needs_images(docker_client, "webgns/frr:latest", "webgns/host:latest")
 
 
 def full_neighbours(api, project: dict, router: dict) -> int:
@@ -53,11 +51,7 @@ def hops(api, project: dict, node: dict, address: str) -> list[str]:
 
 def test_ospf_triangle_converges_routes_and_reroutes(api, lab_project, templates, docker_client):
     _needs_images(docker_client)
-    response = api.post("/api/examples/ospf-triangle/instantiate/?name=ospf")
-    assert response.status_code == 201, response.content
-    project = response.json()
-    lab_project.adopt(project["id"])
-    nodes = {n["name"]: n for n in api.get(f"/api/projects/{project['id']}/nodes/").json()}
+    project, nodes = instantiate_example(api, lab_project, "ospf-triangle", "ospf")
     assert nodes["r1"]["role"] == "router" and nodes["h1"]["role"] == "host"
     assert "router ospf" in nodes["r1"]["effective_files"]["/etc/frr/frr.conf"]
     assert "ospfd=yes" in nodes["r1"]["effective_files"]["/etc/frr/daemons"]

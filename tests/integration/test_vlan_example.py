@@ -7,19 +7,22 @@ carries both VLANs tagged, and a PATCH of `vlans` on the running lab moves a por
 import pytest
 
 from tests.conftest import wait_for
-from tests.integration.conftest import pings, run, start, wait_operation, wait_status
+from tests.integration.conftest import (
+    instantiate_example,
+    needs_images,
+    pings,
+    run,
+    start,
+    wait_operation,
+    wait_status,
+)
 
 pytestmark = pytest.mark.integration
 
 
 def test_vlans_isolate_and_the_trunk_carries_both(api, lab_project, templates, docker_client):
-    if not docker_client.images.list(name="webgns/host:latest"):
-        pytest.skip("image webgns/host:latest is missing: scripts/build-images.sh builds it (tried docker image ls)")
-    response = api.post("/api/examples/vlans-trunk/instantiate/?name=vlans")
-    assert response.status_code == 201, response.content
-    project = response.json()
-    lab_project.adopt(project["id"])
-    nodes = {n["name"]: n for n in api.get(f"/api/projects/{project['id']}/nodes/").json()}
+    needs_images(docker_client, "webgns/host:latest")
+    project, nodes = instantiate_example(api, lab_project, "vlans-trunk", "vlans")
     assert nodes["sw1"]["vlans"]["eth0"] == {"trunk": [10, 20]}
     assert wait_operation(api, start(api, project), timeout=180)["status"] == "done"
     wait_status(api, project, list(nodes.values()), "started")

@@ -60,7 +60,7 @@ def test_refused(api, switch, value):
 def test_the_hosts_own_addresses_are_refused(api, switch):
     own = sorted(str(a) for a in host_addresses() if a.version == 4 and not a.is_loopback)
     if not own:
-        pytest.skip("this host has no non-loopback IPv4 address to try (read from /proc/net/fib_trie)")
+        pytest.skip(reason="this host has no non-loopback IPv4 address to try (read from /proc/net/fib_trie)")
     response = _set(api, switch, f"tcp:{own[0]}:6653")
     assert response.status_code == 400
     assert "own addresses" in response.json()["openflow_controller"][0]

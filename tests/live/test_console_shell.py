@@ -18,7 +18,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def router_lab(worker, api, templates):
     if not docker.from_env().images.list(name="webgns/frr:latest"):
-        pytest.skip("image webgns/frr:latest is missing: scripts/build-images.sh builds it (tried docker image ls)")
+        pytest.skip(reason="image webgns/frr:latest is missing: scripts/build-images.sh builds it (tried docker image ls)")
     project = create_project(api, f"vtysh-{uuid.uuid4().hex[:6]}")
     node = create_node(api, project, templates["frr"], "r1")
     assert start_project(api, project)["status"] == "done"
