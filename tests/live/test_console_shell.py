@@ -7,6 +7,7 @@ import docker
 import pytest
 
 from tests.conftest import wait_for
+from tests.integration.conftest import needs_images
 from tests.labs.factories import create_node, create_project
 from tests.live.conftest import start_project, token_of, wait_node_status
 from tests.live.test_console_consumer import console_path
@@ -17,8 +18,7 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture
 def router_lab(worker, api, templates):
-    if not docker.from_env().images.list(name="webgns/frr:latest"):
-        pytest.skip(reason="image webgns/frr:latest is missing: scripts/build-images.sh builds it (tried docker image ls)")
+    needs_images(docker.from_env(), "webgns/frr:latest")
     project = create_project(api, f"vtysh-{uuid.uuid4().hex[:6]}")
     node = create_node(api, project, templates["frr"], "r1")
     assert start_project(api, project)["status"] == "done"
