@@ -77,6 +77,12 @@ def wait_operation(api, operation_id: str, timeout: float = 120) -> dict:
     return wait_for(finished, timeout, what=f"operation {operation_id}")
 
 
+def start_lab(api, project: dict, nodes: list[dict], timeout: float = 180) -> None:
+    """Start the whole lab and wait until its operation is done and every node in `nodes` runs."""
+    assert wait_operation(api, start(api, project), timeout=timeout)["status"] == "done"
+    wait_status(api, project, nodes, "started")
+
+
 def needs_images(docker_client, *images: str) -> None:
     """Skip (naming what is missing and how it was looked for) unless the node images are built."""
     for image in images:

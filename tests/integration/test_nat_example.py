@@ -9,9 +9,7 @@ from tests.integration.conftest import (
     needs_images,
     pings,
     run,
-    start,
-    wait_operation,
-    wait_status,
+    start_lab,
 )
 
 pytestmark = pytest.mark.integration
@@ -20,8 +18,7 @@ pytestmark = pytest.mark.integration
 def test_nat_firewall_masquerades_and_drops_unsolicited(api, lab_project, templates, docker_client):
     needs_images(docker_client, "webgns/host:latest")
     project, nodes = instantiate_example(api, lab_project, "nat-firewall", "nat")
-    assert wait_operation(api, start(api, project), timeout=180)["status"] == "done"
-    wait_status(api, project, list(nodes.values()), "started")
+    start_lab(api, project, list(nodes.values()))
 
     assert "masquerade" in run(api, project, nodes["firewall"], "nft list ruleset")["output"]
     wait_for(lambda: "hello from server" in run(api, project, nodes["inside"],

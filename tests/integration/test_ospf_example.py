@@ -18,10 +18,6 @@ pytestmark = pytest.mark.integration
 NEIGHBOURS = {"r1": 2, "r2": 2, "r3": 2}
 
 
-def _needs_images(docker_client) -> None:
-    needs_images(docker_client, "webgns/frr:latest", "webgns/host:latest")
-
-
 def full_neighbours(api, project: dict, router: dict) -> int:
     result = run(api, project, router, "vtysh -c 'show ip ospf neighbor json'")
     if result["exit_code"] != 0:
@@ -50,7 +46,7 @@ def hops(api, project: dict, node: dict, address: str) -> list[str]:
 
 
 def test_ospf_triangle_converges_routes_and_reroutes(api, lab_project, templates, docker_client):
-    _needs_images(docker_client)
+    needs_images(docker_client, "webgns/frr:latest", "webgns/host:latest")
     project, nodes = instantiate_example(api, lab_project, "ospf-triangle", "ospf")
     assert nodes["r1"]["role"] == "router" and nodes["h1"]["role"] == "host"
     assert "router ospf" in nodes["r1"]["effective_files"]["/etc/frr/frr.conf"]

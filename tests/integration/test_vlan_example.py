@@ -12,9 +12,7 @@ from tests.integration.conftest import (
     needs_images,
     pings,
     run,
-    start,
-    wait_operation,
-    wait_status,
+    start_lab,
 )
 
 pytestmark = pytest.mark.integration
@@ -24,8 +22,7 @@ def test_vlans_isolate_and_the_trunk_carries_both(api, lab_project, templates, d
     needs_images(docker_client, "webgns/host:latest")
     project, nodes = instantiate_example(api, lab_project, "vlans-trunk", "vlans")
     assert nodes["sw1"]["vlans"]["eth0"] == {"trunk": [10, 20]}
-    assert wait_operation(api, start(api, project), timeout=180)["status"] == "done"
-    wait_status(api, project, list(nodes.values()), "started")
+    start_lab(api, project, list(nodes.values()))
 
     wait_for(lambda: pings(api, project, nodes["a1"], "10.0.0.12"), 30, what="a1 to reach a2 over VLAN 10")
     wait_for(lambda: pings(api, project, nodes["b1"], "10.0.0.22"), 30, what="b1 to reach b2 over VLAN 20")
