@@ -150,6 +150,8 @@ async def test_the_joiner_is_closed_when_the_student_closes(started_copies, comm
     owner_token = await sync_to_async(token_of)(copy["owner"])
     teacher_token = await sync_to_async(token_of)(copy["room"].teacher)
     student = await connect(communicator, copy, owner_token)
+    # The student's shell answers, so its console is open to join (a handshake alone is not enough).
+    assert await student.term.run("echo ready-$((1+1))") == "ready-2"
     teacher = await connect(communicator, copy, teacher_token, mode="takeover")
     await teacher.text("mode")
     await student.comm.disconnect()
