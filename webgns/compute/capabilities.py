@@ -1,13 +1,15 @@
-"""What this compute host can do: Docker, the qdiscs impairments need, Open vSwitch and its datapath.
+"""What this compute host can do: Docker, the qdiscs impairments need, Open vSwitch and its datapath,
+and the bridge VLAN filtering that VLANs on bridge switches need.
 
 Division of labour: this module only finds out and explains (a `HostCapabilities` with a human
 sentence per missing feature, for the API and the UI to grey things out); impairments.py and
 switches.py still ask the kernel when they act and raise their own errors.
 
-Qdiscs are probed by really creating them on the loopback of a throwaway network namespace that
-lives only in a short-lived thread (unshare(CLONE_NEWNET) affects the calling thread alone), so
-nothing is named, nothing is left behind, and the probe sees exactly what the kernel accepts —
-including modules the kernel loads on demand. Results are cached for the life of the process.
+Qdiscs (on the loopback) and bridge VLAN filtering (on a bridge) are probed by really creating
+them in a throwaway network namespace that lives only in a short-lived thread (unshare(CLONE_NEWNET)
+affects the calling thread alone), so nothing is named, nothing is left behind, and the probe sees
+exactly what the kernel accepts — including modules the kernel loads on demand. Results are cached
+for the life of the process.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import platform
 import shutil
 import subprocess
 import threading
+from collections.abc import Callable
 
 from pyroute2 import IPRoute, NetlinkError
 
@@ -72,6 +75,14 @@ def _detect_once() -> HostCapabilities:
                 f"{QDISC_USE[kind]} need the {KERNEL_MODULE_OF[kind]} kernel module, which this host's "
                 f"kernel ({kernel}) lacks ({error})"
             )
+
+    error = _probe_bridge_vlan_filtering()
+    found.bridge_vlan_filtering = error is None
+    if error is not None:
+        found.reasons["bridge_vlan_filtering"] = (
+            "VLANs on bridge switches need the kernel's bridge VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING), "
+            f"which this host's kernel ({kernel}) lacks ({error}); use an ovs switch for VLANs"
+        )
 
     found.ovs, why = _ovs_answering()
     if not found.ovs:
@@ -128,6 +139,49 @@ def _probe_qdiscs() -> dict[str, str | None]:
     for kind in QDISC_PROBES:
         results.setdefault(kind, "the probe did not finish")
     return results
+
+
+def _in_fresh_namespace(probe: Callable[[IPRoute], str | None], what: str) -> str | None:
+    """`probe`'s answer, run in a network namespace of its own that dies with its short-lived thread."""
+    answer: list[str | None] = []
+
+    def run() -> None:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        if libc.unshare(CLONE_NEWNET) != 0:
+            answer.append(f"cannot create a probe namespace: {os.strerror(ctypes.get_errno())}")
+            return
+        with IPRoute() as ipr:
+            names = {link.get_attr("IFLA_IFNAME") for link in ipr.get_links()}
+            if names != {"lo"}:  # never touch a real namespace
+                answer.append(f"probe namespace not fresh: {sorted(names)}")
+                return
+            answer.append(probe(ipr))
+
+    thread = threading.Thread(target=run, name=f"{what}-probe", daemon=True)
+    thread.start()
+    thread.join(timeout=30)
+    return answer[0] if answer else "the probe did not finish"
+
+
+def _probe_bridge_vlan_filtering() -> str | None:
+    """None when the kernel makes a bridge that filters VLANs, else its refusal."""
+
+    def probe(ipr: IPRoute) -> str | None:
+        try:
+            ipr.link("add", ifname="wgvlanprobe", kind="bridge")
+        except NetlinkError as error:
+            return f"no bridges: {os.strerror(error.code)}"
+        index = ipr.link_lookup(ifname="wgvlanprobe")[0]
+        try:
+            ipr.link("set", index=index, kind="bridge", br_vlan_filtering=1)
+            found = ipr.link("get", index=index)[0]
+            if not found.get_nested("IFLA_LINKINFO", "IFLA_INFO_DATA", "IFLA_BR_VLAN_FILTERING"):
+                return "the bridge accepted vlan_filtering but does not report it on"
+        except NetlinkError as error:
+            return f"vlan_filtering refused: {os.strerror(error.code)}"
+        return None
+
+    return _in_fresh_namespace(probe, "bridge-vlan")
 
 
 def _ovs_answering() -> tuple[bool, str]:

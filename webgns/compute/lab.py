@@ -22,7 +22,7 @@ import docker
 from docker.errors import DockerException
 from pyroute2 import NetlinkError
 
-from webgns.compute import impairments, node_exec, node_files, observe, ovs_switch, parking
+from webgns.compute import bridge_switch, impairments, node_exec, node_files, observe, ovs_switch, parking
 from webgns.compute.docker_nodes import DockerNodes
 from webgns.compute.errors import (
     EngineError,
@@ -178,6 +178,9 @@ class LabEngine:
             for placed, peer in ((a, b), (b, a)):
                 if placed.ovs_bridge:
                     self._attach_to_ovs(placed, peer, link, fresh=outcome.created)
+                elif placed.bridge_vlans:  # only once enslaved: the kernel keeps VLANs per bridge port
+                    bridge_switch.ensure_port_vlans(sessions.get(placed.end.netns), placed.end.ifname,
+                                                    placed.vlan, placed.end.netns)  # fmt: skip
         except NamespaceUnavailable as error:
             # A node stopped between the lookup and the plumbing; its session is now useless.
             sessions.forget(a.end.netns)
@@ -234,7 +237,7 @@ class LabEngine:
         ovs_switch.set_port_vlans(host_port, dict(placed.vlan) if placed.vlan else None)
 
     def apply_vlans(self, node: NodeSpec, links: Sequence[LinkSpec]) -> None:
-        """Make a running switch's ports carry the VLANs its spec names now (ovs). Idempotent."""
+        """Make a running switch's ports carry the VLANs its spec names now (ovs, bridge). Idempotent."""
         self.kinds.of(node).apply_vlans(node, list(links))
 
     def remove_link(self, link: LinkSpec, nodes: Mapping[str, NodeSpec]) -> None:

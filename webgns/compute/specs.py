@@ -146,5 +146,6 @@ class HostCapabilities:
     htb: bool = False
     ovs: bool = False
     ovs_kernel_datapath: bool = False
+    bridge_vlan_filtering: bool = False  # VLANs on bridge switches (CONFIG_BRIDGE_VLAN_FILTERING)
     # Human-readable reasons for each missing capability, shown by the API and the UI.
     reasons: dict[str, str] = field(default_factory=dict)

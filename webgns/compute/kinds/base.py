@@ -21,12 +21,13 @@ class NodeDown(Exception):
 
 @dataclass(frozen=True)
 class PlacedEnd:
-    """Where one end of a link lives, plus the OVS bridge it joins (for ovs nodes)."""
+    """Where one end of a link lives, plus the OVS bridge it joins (for ovs nodes) and its VLANs."""
 
     end: LinkEnd
     ovs_bridge: str | None = None
     impairment: Impairment = Impairment()
-    vlan: Mapping | None = None  # the switch port's VLAN role (ovs)
+    vlan: Mapping | None = None  # the switch port's VLAN role (ovs, and bridges that filter VLANs)
+    bridge_vlans: bool = False  # its bridge filters VLANs: the port's VLAN set is to be made `vlan`
 
 
 class NodeKind(ABC):

@@ -350,10 +350,9 @@ class NodeSerializer(serializers.ModelSerializer):
     def _validate_vlans(self, attrs: dict) -> None:
         template = attrs.get("template") or self.instance.template
         vlans = attrs["vlans"]
-        if vlans and template.kind != NodeKind.OVS:
-            raise serializers.ValidationError({"vlans": [
-                "VLANs are set on ovs switches. A bridge switch would need the kernel's bridge VLAN filtering "
-                "(CONFIG_BRIDGE_VLAN_FILTERING); webgns does not do bridge VLANs yet: use an ovs switch."]})
+        host = self.instance.compute_host if self.instance else Node._meta.get_field("compute_host").default
+        if vlans and (refusal := vlans_refusal(template.kind, host)):
+            raise serializers.ValidationError({"vlans": [refusal]})
         adapters = attrs.get("adapters") or (self.instance.adapters if self.instance else template.adapters)
         problem = vlans_problem(vlans, port_names(adapters))
         if problem:
@@ -427,6 +426,31 @@ def netem_refusal(project: Project, impairment: dict, hosts: set[str] | None = N
                 f"{host.name!r} lacks: {host.reason('netem')}. Rate limits (rate_kbps) still work."
             )
     return None
+
+
+# Which node kinds carry port VLANs, and the compute-host capability each needs (None: nothing).
+VLAN_CAPABILITY_OF_KIND = {NodeKind.OVS: None, NodeKind.BRIDGE: "bridge_vlan_filtering"}
+
+
+def vlans_refusal(kind: str, compute_host: str) -> str | None:
+    """Why a node of `kind` placed on `compute_host` cannot have port VLANs (None: it can).
+
+    The one rule for VLANs per kind and host. A host that never reported its capabilities is
+    not refused (as for netem): its worker finds out when it applies them and says so on the node.
+    """
+    if kind not in VLAN_CAPABILITY_OF_KIND:
+        return "VLANs are set on switch ports: only bridge and ovs switches have them."
+    capability = VLAN_CAPABILITY_OF_KIND[kind]
+    if capability is None:
+        return None
+    host = ComputeHost.objects.filter(name=compute_host).first()
+    if host is None or host.can(capability):
+        return None
+    reason = host.capabilities.get("reasons", {}).get(capability) or (
+        "VLANs on bridge switches need the kernel's bridge VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING), "
+        "which this host has not reported having; use an ovs switch for VLANs"
+    )  # a worker from before the probe existed
+    return f"{reason} (compute host {host.name!r})."
 
 
 def choose_port(side: str, node: Node, port: str | None, in_use: set[tuple[str, str]]) -> str:
