@@ -10,6 +10,7 @@
 import cytoscape from "cytoscape";
 import edgehandles from "cytoscape-edgehandles";
 import { changedData, linkElement, nodeElement, statusText } from "../lib/graph-elements.js";
+import { vlansChanged } from "../lib/port-vlans.js";
 import { canvasStyle } from "./canvas-style.js";
 import { boundsOf, fitViewport, GRID, LABEL_MIN_ZOOM, snapPoint, steppedZoom, wheelZoomFactor } from "./grid.js";
 import { Minimap } from "./minimap.js";
@@ -207,9 +208,15 @@ export class LabCanvas {
         this.renderAll();
         break;
       case "node.created":
-      case "node.updated":
-        this.syncNode(this.store.nodes.get(change.id));
+      case "node.updated": {
+        const node = this.store.nodes.get(change.id);
+        this.syncNode(node);
+        // A switch's port VLANs show on its links' labels.
+        if (change.type === "node.updated" && vlansChanged(change.previous, node)) {
+          for (const link of this.store.linksOf(change.id)) this.syncLink(link);
+        }
         break;
+      }
       case "link.created":
       case "link.updated":
         this.syncLink(this.store.links.get(change.id));
@@ -249,7 +256,7 @@ export class LabCanvas {
         else this.syncNode(node);
       }
       for (const link of this.store.links.values()) {
-        if (cy.getElementById(link.id).empty()) add.push(linkElement(link));
+        if (cy.getElementById(link.id).empty()) add.push(linkElement(link, this.store.nodes));
         else this.syncLink(link);
       }
       // Nodes before edges: an edge needs both of its ends to exist.
@@ -320,7 +327,7 @@ export class LabCanvas {
   syncLink(link) {
     if (!link) return;
     const el = this.cy.getElementById(link.id);
-    const wanted = linkElement(link);
+    const wanted = linkElement(link, this.store.nodes);
     if (el.empty()) {
       if (this.cy.getElementById(wanted.data.source).nonempty() && this.cy.getElementById(wanted.data.target).nonempty()) {
         this.cy.add(wanted);

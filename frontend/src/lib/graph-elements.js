@@ -6,6 +6,7 @@
  */
 
 import { impairmentSummary } from "./impairment-fields.js";
+import { endLabel } from "./port-vlans.js";
 
 /** Node statuses as the API names them, with the colour and word the canvas shows. */
 export const STATUS_COLOURS = {
@@ -34,16 +35,19 @@ export function nodeElement(node) {
   };
 }
 
-/** A Cytoscape edge definition for an API link; its labels show the ports at each end. */
-export function linkElement(link) {
+/**
+ * A Cytoscape edge definition for an API link; its labels show the ports at each end, with a switch
+ * port's VLANs when `nodes` (a Map of API nodes by id) is given.
+ */
+export function linkElement(link, nodes) {
   return {
     group: "edges",
     data: {
       id: link.id,
       source: link.a.node,
       target: link.b.node,
-      sourceLabel: link.a.port,
-      targetLabel: link.b.port,
+      sourceLabel: endLabel(link.a.port, nodes?.get(link.a.node)),
+      targetLabel: endLabel(link.b.port, nodes?.get(link.b.node)),
       status: link.status || "down",
       impaired: impairmentSummary(link.impairment) ? "yes" : "no",
       error: link.status === "error" ? link.error || "" : "",
