@@ -101,3 +101,22 @@ def test_results_are_cached_per_process_and_handed_out_as_copies():
 
     assert "tampered" not in second.reasons and second.netem != first.netem
     assert cached < probing / 10, (cached, probing)
+
+
+@pytest.mark.integration
+def test_bridge_vlan_filtering_matches_what_iproute2_gets_from_the_kernel():
+    # Oracle: iproute2 (not pyroute2) turning vlan_filtering on for a bridge in a fresh namespace.
+    ns = f"wgtcap-{uuid.uuid4().hex[:8]}"
+    subprocess.run(["ip", "netns", "add", ns], check=True)
+    try:
+        made = subprocess.run(["ip", "-n", ns, "link", "add", "br0", "type", "bridge"], capture_output=True)
+        assert made.returncode == 0, made.stderr
+        done = subprocess.run(["ip", "-n", ns, "link", "set", "br0", "type", "bridge", "vlan_filtering", "1"],
+                              capture_output=True, text=True)  # fmt: skip
+    finally:
+        subprocess.run(["ip", "netns", "del", ns], check=True)
+    found = detect_capabilities()
+    assert found.bridge_vlan_filtering == (done.returncode == 0), done.stderr
+    if not found.bridge_vlan_filtering:
+        reason = found.reasons["bridge_vlan_filtering"]
+        assert "CONFIG_BRIDGE_VLAN_FILTERING" in reason and platform.release() in reason and "ovs" in reason
