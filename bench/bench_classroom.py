@@ -32,6 +32,7 @@ import argparse
 import os
 import secrets
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -314,8 +315,9 @@ def wait_pool_paused(teacher, url: str, assignment: dict, seats: int, timeout: f
         time.sleep(0.2)
 
 
-def first_echo(url: str, assignment: dict, student, timeout: float) -> tuple[float, float]:
-    """Seconds from pressing Start to a shell's first echo in the copy's pc1, and to the web's answer."""
+def first_echo(url: str, assignment: dict, student, timeout: float) -> tuple[float, float, float]:
+    """Seconds from pressing Start to a shell's first echo in the copy's pc1, to the web's answer, and
+    to the resume operation's end (the worker's part), so that the report says where the time goes."""
     import docker
     from django.db import connection
 
@@ -331,15 +333,21 @@ def first_echo(url: str, assignment: dict, student, timeout: float) -> tuple[flo
             if time.monotonic() > deadline:
                 raise RuntimeError("start not finished in time")
             time.sleep(0.02)
+        resumed = time.perf_counter() - pressed
         node = Node.objects.get(project_id=body["copy"]["project"], name="pc1")
         (container,) = client.api.containers(filters={"label": f"webgns.node={node.id}"})
         exec_id = client.api.exec_create(container["Id"], ["sh", "-c", "echo ready"])["Id"]
         if b"ready" not in client.api.exec_start(exec_id):
             raise RuntimeError("no echo from pc1")
-        return time.perf_counter() - pressed, answered
+        return time.perf_counter() - pressed, answered, resumed
     finally:
         client.close()
         connection.close()
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, int(round(fraction * len(ordered))) - 1))]
 
 
 def pool_run(teacher, url: str, assignment: dict, students: list, timeout: float) -> None:
@@ -354,13 +362,17 @@ def pool_run(teacher, url: str, assignment: dict, students: list, timeout: float
         results = list(pool.map(lambda s: first_echo(url, assignment, s, timeout), students))
     waits = sorted(r[0] for r in results)
     answers = sorted(r[1] for r in results)
-    p95 = waits[min(len(waits) - 1, int(round(0.95 * len(waits))) - 1)]
+    resumed = sorted(r[2] for r in results)
+    p95 = percentile(waits, 0.95)
     print(f"\nwarm pool: {seats} copies of {HOSTS + 1} nodes prepared and paused in {prepared:.1f} s; "
           f"host memory {mb(per_copy)} per paused copy")
     print(f"{seats} students pressing Start together, press -> first echo in pc1: "
           f"median {statistics.median(waits):.2f} s, p95 {p95:.2f} s, worst {waits[-1]:.2f} s; "
           f"the Start request answered in median {statistics.median(answers) * 1000:.0f} ms, "
           f"worst {answers[-1] * 1000:.0f} ms")
+    print(f"  of which: Start answered p95 {percentile(answers, 0.95):.2f} s; resume operation done "
+          f"(worker's unpause, seen in the DB) median {statistics.median(resumed):.2f} s, "
+          f"p95 {percentile(resumed, 0.95):.2f} s; the rest is the exec of the echo")
 
 
 def pings(project_id: str, source: str, target: str) -> bool:
@@ -387,16 +399,36 @@ def delete_all(teacher, url: str, projects: list[str], timeout: float = 120) -> 
     return time.perf_counter() - started
 
 
-def remove_everything() -> None:
-    """Whatever this run made on the host: every project of the throw-away database."""
+def stop_worker(worker: subprocess.Popen) -> None:
+    """Warm shutdown (running tasks end), then a kill; returns once no task of ours can run."""
+    try:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+    except ProcessLookupError:
+        pass
+
+
+def remove_everything() -> int:
+    """Whatever this run made on the host: every project of the throw-away database, paused or not
+    (a forced removal kills a frozen container too). Returns how many containers are left over."""
     import docker
 
     from webgns.compute.lab import LabEngine
+    from webgns.compute.labels import PROJECT_LABEL
     from webgns.labs.models import Project
 
-    engine = LabEngine(docker.from_env())
-    for project_id in Project.objects.values_list("pk", flat=True):
-        engine.remove_project(str(project_id))
+    client = docker.from_env()
+    engine = LabEngine(client)
+    projects = [str(p) for p in Project.objects.values_list("pk", flat=True)]
+    for project_id in projects:
+        engine.remove_project(project_id)
+    left = [c for p in projects for c in client.api.containers(all=True, filters={"label": f"{PROJECT_LABEL}={p}"})]
+    if left:
+        print(f"WARNING: {len(left)} containers of this run are still on the host", file=sys.stderr)
+    return len(left)
 
 
 def mb(value: float) -> str:
@@ -438,12 +470,18 @@ def report(
     row("worker tree RSS, peak", mb(base_memory.peak_worker), mb(memory.peak_worker))
 
 
+def interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=30)
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--pool", action="store_true", help="prepare a warm pool, then time the claims")
     args = parser.parse_args()
+    # A TERM (a killed terminal, `timeout`) cleans up like Ctrl-C does: through `finally`.
+    signal.signal(signal.SIGTERM, interrupted)
 
     data_dir = Path(tempfile.mkdtemp(prefix="webgns-bench-classroom-"))
     env = configure_environment(data_dir)
@@ -483,15 +521,13 @@ def main() -> int:
         print(f"teacher's delete-all until every container is gone: {seconds:.2f} s")
         return 0 if reached else 1
     finally:
+        # The worker goes first: a prepare task still running would otherwise start and pause a
+        # copy after its removal (how an earlier run left 5 paused containers behind).
         try:
+            stop_worker(worker)
+            redis.Redis.from_url(REDIS_URL).flushdb()  # queued prepares must not run anywhere later
             remove_everything()
         finally:
-            os.killpg(worker.pid, 15)
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker.pid, 9)
-            redis.Redis.from_url(REDIS_URL).flushdb()
             shutil.rmtree(data_dir, ignore_errors=True)
 
 
