@@ -121,18 +121,23 @@ class MemorySampler:
         self._thread.join()
 
 
-def start_worker(env: dict, log: Path) -> subprocess.Popen:
+def start_worker(env: dict, log: Path, queue: str = "lab") -> subprocess.Popen:
+    """A worker as the Procfile runs it: "lab" (processes) or the warm pool's "pool" (threads)."""
+    pool = ["--pool", "threads"] if queue == "pool" else []
     command = [
         str(REPO / ".venv/bin/celery"),
         "-A",
         "webgns",
         "worker",
+        "-Q",
+        queue,
+        *pool,
         "--concurrency",
         str(WORKER_CONCURRENCY),
         "-l",
         "WARNING",
         "-n",
-        f"bench-classroom-{os.getpid()}@%h",
+        f"bench-classroom-{queue}-{os.getpid()}@%h",
     ]
     return subprocess.Popen(
         command,
@@ -492,6 +497,7 @@ def main() -> int:
 
     redis.Redis.from_url(REDIS_URL).flushdb()
     worker = start_worker(env, data_dir / "worker.log")
+    pool_worker = start_worker(env, data_dir / "pool-worker.log", queue="pool")
     try:
         teacher, url, assignment, pupils = build_classroom(args.students)
         warm_up, first, crowd_students = pupils[0], pupils[1], pupils[2:]
@@ -525,6 +531,7 @@ def main() -> int:
         # copy after its removal (how an earlier run left 5 paused containers behind).
         try:
             stop_worker(worker)
+            stop_worker(pool_worker)
             redis.Redis.from_url(REDIS_URL).flushdb()  # queued prepares must not run anywhere later
             remove_everything()
         finally:
