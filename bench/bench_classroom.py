@@ -23,7 +23,9 @@ removed at the end, also on failure or Ctrl-C.
 With `--pool` the teacher first prepares a seat per student (copies started, plumbed, paused);
 then the students press Start together and each is timed from the press to the first echo of a
 shell in their pc1 (a Docker exec, as a console's shell is started), with p50/p95/worst, the
-time to prepare the pool and the host memory per paused copy.
+time to prepare the pool and the host memory per paused copy. Then the teacher adds three
+checks and runs check-all on the 30 claimed copies: seconds until the grades grid is full, beside
+the same commands run as sequential `docker exec`s in the same run.
 """
 
 from __future__ import annotations
@@ -380,6 +382,55 @@ def pool_run(teacher, url: str, assignment: dict, students: list, timeout: float
           f"p95 {percentile(resumed, 0.95):.2f} s; the rest is the exec of the echo")
 
 
+GRID_CHECKS = [
+    {"name": "pc1 reaches pc2", "kind": "reaches", "node": "pc1", "target": "10.0.0.2"},
+    {"name": "pc2 has its address", "kind": "address", "node": "pc2", "target": "10.0.0.2/24", "interface": "eth0"},
+    {"name": "pc3 names itself", "kind": "command", "node": "pc3", "command": "hostname"},
+]
+
+
+def grid_run(teacher, url: str, assignment: dict, timeout: float) -> None:
+    """The teacher's check-all on every claimed copy: seconds until the grades grid is full, beside
+    the same commands run one after another with `docker exec` (what a script would do)."""
+    import docker
+    from django.db import connection
+
+    from webgns.classrooms.check_kinds import plan
+    from webgns.labs.models import Node
+
+    for check in GRID_CHECKS:
+        ok(teacher.post(f"{url}assignments/{assignment['id']}/checks/", check, format="json"))
+    started = time.perf_counter()
+    ok(teacher.post(f"{url}assignments/{assignment['id']}/check-all/"), 202)
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = [r for r in ok(teacher.get(f"{url}assignments/{assignment['id']}/grades/"), 200)["rows"] if r["copy"]]
+        if rows and all(c["passed"] is not None for r in rows for c in r["cells"].values()):
+            break
+        if time.monotonic() > deadline:
+            raise RuntimeError("the grades grid was not full in time")
+        time.sleep(0.1)
+    full = time.perf_counter() - started
+    passed = sum(r["passed"] for r in rows)
+    client = docker.from_env()
+    try:
+        sequential = time.perf_counter()
+        for row_ in rows:
+            for check in GRID_CHECKS:
+                fields = {k: check[k] for k in ("command", "target", "interface") if k in check}
+                node = Node.objects.get(project_id=row_["project"], name=check["node"])
+                (container,) = client.api.containers(filters={"label": f"webgns.node={node.id}"})
+                exec_id = client.api.exec_create(container["Id"], ["sh", "-c", plan(check["kind"], **fields).command])
+                client.api.exec_start(exec_id)
+        sequential = time.perf_counter() - sequential
+    finally:
+        client.close()
+        connection.close()
+    print(f"\nchecks: {len(GRID_CHECKS)} checks on {len(rows)} copies, teacher's check-all until the grid is full: "
+          f"{full:.2f} s ({passed}/{len(rows) * len(GRID_CHECKS)} passed); the same commands as "
+          f"{len(rows) * len(GRID_CHECKS)} sequential `docker exec`s: {sequential:.2f} s")
+
+
 def pings(project_id: str, source: str, target: str) -> bool:
     from webgns.labs.models import Node
     from webgns.tasks import host_tasks
@@ -508,6 +559,7 @@ def main() -> int:
         if args.pool:
             start_all(url, assignment, [warm_up], args.timeout)  # the worker's engine loads, not measured
             pool_run(teacher, url, assignment, crowd_students, args.timeout)
+            grid_run(teacher, url, assignment, args.timeout)
             return 0  # everything goes in `finally`
         bare = bare_containers(args.students * (HOSTS + 1))
         # Not measured: the worker's children load the engine and the Docker client on first use.
