@@ -66,6 +66,7 @@ def test_teacher_prepares_a_seat_and_the_students_start_claims_it(stack, api, ne
         node_id = student_page.evaluate(
             "() => [...window.webgns.store.nodes.values()].find((n) => n.name === 'pc1').id")
         student_page.wait_for_selector(f'.terminal-pane[data-node-id="{node_id}"] .xterm-screen')
+        wait_terminal_text(student_page, node_id, "#")  # busybox's root prompt: the shell is there
         type_in_terminal(student_page, node_id, "echo warm-$((20+1))")
         wait_terminal_text(student_page, node_id, "warm-21")
     finally:
