@@ -23,7 +23,9 @@ removed at the end, also on failure or Ctrl-C.
 With `--pool` the teacher first prepares a seat per student (copies started, plumbed, paused);
 then the students press Start together and each is timed from the press to the first echo of a
 shell in their pc1 (a Docker exec, as a console's shell is started), with p50/p95/worst, the
-time to prepare the pool and the host memory per paused copy.
+time to prepare the pool and the host memory per paused copy. Then the teacher adds three
+checks and runs check-all on the 30 claimed copies: seconds until the grades grid is full, beside
+the same commands run as sequential `docker exec`s in the same run.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import argparse
 import os
 import secrets
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -120,18 +123,23 @@ class MemorySampler:
         self._thread.join()
 
 
-def start_worker(env: dict, log: Path) -> subprocess.Popen:
+def start_worker(env: dict, log: Path, queue: str = "lab") -> subprocess.Popen:
+    """A worker as the Procfile runs it: "lab" (processes) or the warm pool's "pool" (threads)."""
+    pool = ["--pool", "threads"] if queue == "pool" else []
     command = [
         str(REPO / ".venv/bin/celery"),
         "-A",
         "webgns",
         "worker",
+        "-Q",
+        queue,
+        *pool,
         "--concurrency",
         str(WORKER_CONCURRENCY),
         "-l",
         "WARNING",
         "-n",
-        f"bench-classroom-{os.getpid()}@%h",
+        f"bench-classroom-{queue}-{os.getpid()}@%h",
     ]
     return subprocess.Popen(
         command,
@@ -314,8 +322,9 @@ def wait_pool_paused(teacher, url: str, assignment: dict, seats: int, timeout: f
         time.sleep(0.2)
 
 
-def first_echo(url: str, assignment: dict, student, timeout: float) -> tuple[float, float]:
-    """Seconds from pressing Start to a shell's first echo in the copy's pc1, and to the web's answer."""
+def first_echo(url: str, assignment: dict, student, timeout: float) -> tuple[float, float, float]:
+    """Seconds from pressing Start to a shell's first echo in the copy's pc1, to the web's answer, and
+    to the resume operation's end (the worker's part), so that the report says where the time goes."""
     import docker
     from django.db import connection
 
@@ -331,15 +340,21 @@ def first_echo(url: str, assignment: dict, student, timeout: float) -> tuple[flo
             if time.monotonic() > deadline:
                 raise RuntimeError("start not finished in time")
             time.sleep(0.02)
+        resumed = time.perf_counter() - pressed
         node = Node.objects.get(project_id=body["copy"]["project"], name="pc1")
         (container,) = client.api.containers(filters={"label": f"webgns.node={node.id}"})
         exec_id = client.api.exec_create(container["Id"], ["sh", "-c", "echo ready"])["Id"]
         if b"ready" not in client.api.exec_start(exec_id):
             raise RuntimeError("no echo from pc1")
-        return time.perf_counter() - pressed, answered
+        return time.perf_counter() - pressed, answered, resumed
     finally:
         client.close()
         connection.close()
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, int(round(fraction * len(ordered))) - 1))]
 
 
 def pool_run(teacher, url: str, assignment: dict, students: list, timeout: float) -> None:
@@ -354,13 +369,66 @@ def pool_run(teacher, url: str, assignment: dict, students: list, timeout: float
         results = list(pool.map(lambda s: first_echo(url, assignment, s, timeout), students))
     waits = sorted(r[0] for r in results)
     answers = sorted(r[1] for r in results)
-    p95 = waits[min(len(waits) - 1, int(round(0.95 * len(waits))) - 1)]
+    resumed = sorted(r[2] for r in results)
+    p95 = percentile(waits, 0.95)
     print(f"\nwarm pool: {seats} copies of {HOSTS + 1} nodes prepared and paused in {prepared:.1f} s; "
           f"host memory {mb(per_copy)} per paused copy")
     print(f"{seats} students pressing Start together, press -> first echo in pc1: "
           f"median {statistics.median(waits):.2f} s, p95 {p95:.2f} s, worst {waits[-1]:.2f} s; "
           f"the Start request answered in median {statistics.median(answers) * 1000:.0f} ms, "
           f"worst {answers[-1] * 1000:.0f} ms")
+    print(f"  of which: Start answered p95 {percentile(answers, 0.95):.2f} s; resume operation done "
+          f"(worker's unpause, seen in the DB) median {statistics.median(resumed):.2f} s, "
+          f"p95 {percentile(resumed, 0.95):.2f} s; the rest is the exec of the echo")
+
+
+GRID_CHECKS = [
+    {"name": "pc1 reaches pc2", "kind": "reaches", "node": "pc1", "target": "10.0.0.2"},
+    {"name": "pc2 has its address", "kind": "address", "node": "pc2", "target": "10.0.0.2/24", "interface": "eth0"},
+    {"name": "pc3 names itself", "kind": "command", "node": "pc3", "command": "hostname"},
+]
+
+
+def grid_run(teacher, url: str, assignment: dict, timeout: float) -> None:
+    """The teacher's check-all on every claimed copy: seconds until the grades grid is full, beside
+    the same commands run one after another with `docker exec` (what a script would do)."""
+    import docker
+    from django.db import connection
+
+    from webgns.classrooms.check_kinds import plan
+    from webgns.labs.models import Node
+
+    for check in GRID_CHECKS:
+        ok(teacher.post(f"{url}assignments/{assignment['id']}/checks/", check, format="json"))
+    started = time.perf_counter()
+    ok(teacher.post(f"{url}assignments/{assignment['id']}/check-all/"), 202)
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = [r for r in ok(teacher.get(f"{url}assignments/{assignment['id']}/grades/"), 200)["rows"] if r["copy"]]
+        if rows and all(c["passed"] is not None for r in rows for c in r["cells"].values()):
+            break
+        if time.monotonic() > deadline:
+            raise RuntimeError("the grades grid was not full in time")
+        time.sleep(0.1)
+    full = time.perf_counter() - started
+    passed = sum(r["passed"] for r in rows)
+    client = docker.from_env()
+    try:
+        sequential = time.perf_counter()
+        for row_ in rows:
+            for check in GRID_CHECKS:
+                fields = {k: check[k] for k in ("command", "target", "interface") if k in check}
+                node = Node.objects.get(project_id=row_["project"], name=check["node"])
+                (container,) = client.api.containers(filters={"label": f"webgns.node={node.id}"})
+                exec_id = client.api.exec_create(container["Id"], ["sh", "-c", plan(check["kind"], **fields).command])
+                client.api.exec_start(exec_id)
+        sequential = time.perf_counter() - sequential
+    finally:
+        client.close()
+        connection.close()
+    print(f"\nchecks: {len(GRID_CHECKS)} checks on {len(rows)} copies, teacher's check-all until the grid is full: "
+          f"{full:.2f} s ({passed}/{len(rows) * len(GRID_CHECKS)} passed); the same commands as "
+          f"{len(rows) * len(GRID_CHECKS)} sequential `docker exec`s: {sequential:.2f} s")
 
 
 def pings(project_id: str, source: str, target: str) -> bool:
@@ -387,16 +455,36 @@ def delete_all(teacher, url: str, projects: list[str], timeout: float = 120) -> 
     return time.perf_counter() - started
 
 
-def remove_everything() -> None:
-    """Whatever this run made on the host: every project of the throw-away database."""
+def stop_worker(worker: subprocess.Popen) -> None:
+    """Warm shutdown (running tasks end), then a kill; returns once no task of ours can run."""
+    try:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+    except ProcessLookupError:
+        pass
+
+
+def remove_everything() -> int:
+    """Whatever this run made on the host: every project of the throw-away database, paused or not
+    (a forced removal kills a frozen container too). Returns how many containers are left over."""
     import docker
 
     from webgns.compute.lab import LabEngine
+    from webgns.compute.labels import PROJECT_LABEL
     from webgns.labs.models import Project
 
-    engine = LabEngine(docker.from_env())
-    for project_id in Project.objects.values_list("pk", flat=True):
-        engine.remove_project(str(project_id))
+    client = docker.from_env()
+    engine = LabEngine(client)
+    projects = [str(p) for p in Project.objects.values_list("pk", flat=True)]
+    for project_id in projects:
+        engine.remove_project(project_id)
+    left = [c for p in projects for c in client.api.containers(all=True, filters={"label": f"{PROJECT_LABEL}={p}"})]
+    if left:
+        print(f"WARNING: {len(left)} containers of this run are still on the host", file=sys.stderr)
+    return len(left)
 
 
 def mb(value: float) -> str:
@@ -438,12 +526,18 @@ def report(
     row("worker tree RSS, peak", mb(base_memory.peak_worker), mb(memory.peak_worker))
 
 
+def interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=30)
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--pool", action="store_true", help="prepare a warm pool, then time the claims")
     args = parser.parse_args()
+    # A TERM (a killed terminal, `timeout`) cleans up like Ctrl-C does: through `finally`.
+    signal.signal(signal.SIGTERM, interrupted)
 
     data_dir = Path(tempfile.mkdtemp(prefix="webgns-bench-classroom-"))
     env = configure_environment(data_dir)
@@ -454,6 +548,7 @@ def main() -> int:
 
     redis.Redis.from_url(REDIS_URL).flushdb()
     worker = start_worker(env, data_dir / "worker.log")
+    pool_worker = start_worker(env, data_dir / "pool-worker.log", queue="pool")
     try:
         teacher, url, assignment, pupils = build_classroom(args.students)
         warm_up, first, crowd_students = pupils[0], pupils[1], pupils[2:]
@@ -464,6 +559,7 @@ def main() -> int:
         if args.pool:
             start_all(url, assignment, [warm_up], args.timeout)  # the worker's engine loads, not measured
             pool_run(teacher, url, assignment, crowd_students, args.timeout)
+            grid_run(teacher, url, assignment, args.timeout)
             return 0  # everything goes in `finally`
         bare = bare_containers(args.students * (HOSTS + 1))
         # Not measured: the worker's children load the engine and the Docker client on first use.
@@ -483,15 +579,14 @@ def main() -> int:
         print(f"teacher's delete-all until every container is gone: {seconds:.2f} s")
         return 0 if reached else 1
     finally:
+        # The worker goes first: a prepare task still running would otherwise start and pause a
+        # copy after its removal (how an earlier run left 5 paused containers behind).
         try:
+            stop_worker(worker)
+            stop_worker(pool_worker)
+            redis.Redis.from_url(REDIS_URL).flushdb()  # queued prepares must not run anywhere later
             remove_everything()
         finally:
-            os.killpg(worker.pid, 15)
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker.pid, 9)
-            redis.Redis.from_url(REDIS_URL).flushdb()
             shutil.rmtree(data_dir, ignore_errors=True)
 
 

@@ -21,7 +21,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# Two workers, each under scripts/supervise.sh (started again whenever it exits): lab operations
+# Three workers, each under scripts/supervise.sh (started again whenever it exits): lab operations
 # (queue "lab", with the beat that runs reconcile) and exec (queue "exec", threads), so that long
 # execs never take the slots lab starts and stops need.
 if ! pgrep -f "celery -A webgns worker" >/dev/null; then
@@ -31,6 +31,10 @@ if ! pgrep -f "celery -A webgns worker" >/dev/null; then
   pids+=($!)
   scripts/supervise.sh exec-worker .venv/bin/celery -A webgns worker -Q exec -n exec@%h --pool threads \
     --concurrency 8 -l INFO --without-gossip --without-mingle >>var/log/exec-worker.log 2>&1 &
+  pids+=($!)
+  # Warm pool (queue "pool", threads): a claimed copy resumes without waiting behind lab starts.
+  scripts/supervise.sh pool-worker .venv/bin/celery -A webgns worker -Q pool -n pool@%h --pool threads \
+    --concurrency 4 -l INFO --without-gossip --without-mingle >>var/log/pool-worker.log 2>&1 &
   pids+=($!)
 fi
 

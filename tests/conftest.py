@@ -70,9 +70,9 @@ def _session_worker(celery_app_live, django_db_blocker):
     import redis
 
     redis.Redis.from_url(os.environ["WEBGNS_REDIS_URL"]).flushdb()  # no stale tasks from an aborted run
-    # Both queues: lab operations and exec (production runs one worker per queue).
+    # Every queue: lab operations, exec and the warm pool's resumes (production runs one worker per queue).
     with start_worker(celery_app_live, pool="solo", perform_ping_check=False, shutdown_timeout=60,
-                      queues=["lab", "exec"], loglevel="WARNING"):
+                      queues=["lab", "exec", "pool"], loglevel="WARNING"):
         yield
 
 

@@ -152,7 +152,7 @@ class LiveStack:
     def _start_worker(self) -> None:
         log = open(self.log_dir / "worker.log", "wb")  # noqa: SIM115 - lives as long as the process
         self._processes["worker"] = subprocess.Popen(
-            [str(VENV_BIN / "celery"), "-A", "webgns", "worker", "-Q", "lab,exec", "--pool", "threads",
+            [str(VENV_BIN / "celery"), "-A", "webgns", "worker", "-Q", "lab,exec,pool", "--pool", "threads",
              "--concurrency", str(self.worker_concurrency), "-l", "INFO", "-n", f"live-{os.getpid()}@%h",
              "--without-gossip", "--without-mingle", "--without-heartbeat"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,

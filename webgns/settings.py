@@ -222,7 +222,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_DEFAULT_QUEUE = "lab"
-CELERY_TASK_ROUTES = {"webgns.tasks.exec_in_node": {"queue": "exec"}}
+# A claimed warm-pool copy resumes on "pool" (a worker of its own), never queued behind lab starts
+# such as the pool's own refills: a student who pressed Start waits on it.
+CELERY_TASK_ROUTES = {
+    "webgns.tasks.exec_in_node": {"queue": "exec"},
+    "webgns.tasks.resume_claimed_copy": {"queue": "pool"},
+}
 # Never give up on the broker: retry at start-up and after a loss, for ever, with backoff.
 CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -41,7 +41,11 @@ def _claim_from_pool(assignment: Assignment, student) -> tuple[StudentCopy, Oper
     copy = pool.claim(assignment, student)
     if copy is None:
         return None
-    operation = Operation.objects.create(project=copy.project, kind=OperationKind.PROJECT_START, user=student)
+    operation = Operation(project=copy.project, kind=OperationKind.PROJECT_START, user=student)
+    # Its nodes run already (the pool's limit was checked when they were made): the quota hook's
+    # four queries would only find nothing to add, inside the write lock every Start waits on.
+    operation.resumes_pooled_copy = True
+    operation.save()
     copy_id, operation_id, assignment_id = str(copy.id), str(operation.id), str(assignment.id)
     transaction.on_commit(lambda: resume_claimed_copy.apply_async(args=[copy_id, operation_id]))
     # Later, so that refilling never competes with the resumes of a class pressing Start together.

@@ -29,6 +29,8 @@ _AUDITED = {
 def refuse_start_over_quota(sender, instance: Operation, **kwargs) -> None:
     if instance.kind not in _STARTS or not instance._state.adding:
         return
+    if getattr(instance, "resumes_pooled_copy", False):
+        return  # a claimed warm-pool copy: nothing new starts (webgns.classrooms.copies)
     nodes = Node.objects.filter(pk=instance.target) if instance.target else None
     quotas.check_start(instance.project, instance.user, nodes)
 

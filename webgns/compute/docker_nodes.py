@@ -166,6 +166,10 @@ class DockerNodes:
         if found is None:
             return NodeState(status=STOPPED)
         try:
+            if found["State"].get("Paused"):
+                # A frozen process never sees the SIGTERM: without a thaw, every stop of a warm-pool
+                # copy would wait out the whole grace period before Docker's SIGKILL.
+                self.api.unpause(found["Id"])
             self.api.stop(found["Id"], timeout=STOP_GRACE_SECONDS)
         except NotFound:
             return NodeState(status=STOPPED)

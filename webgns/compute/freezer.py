@@ -8,10 +8,14 @@ Both calls are idempotent: pausing a paused container or resuming a running one 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import docker
 from docker.errors import APIError, NotFound
 
 from webgns.compute.labels import PROJECT_LABEL
+
+THAW_PARALLELISM = 8
 
 
 def _containers(client: docker.DockerClient, project_id: str) -> list[dict]:
@@ -34,14 +38,22 @@ def pause_project(client: docker.DockerClient, project_id: str) -> int:
     return paused
 
 
+def _unpause(client: docker.DockerClient, container_id: str) -> bool:
+    try:
+        client.api.unpause(container_id)
+        return True
+    except (APIError, NotFound):
+        return False
+
+
 def unpause_project(client: docker.DockerClient, project_id: str) -> int:
-    """Thaw every paused container of the project; returns how many were thawed."""
-    thawed = 0
-    for container in _containers(client, project_id):
-        if container["State"] == "paused":
-            try:
-                client.api.unpause(container["Id"])
-                thawed += 1
-            except (APIError, NotFound):
-                continue
-    return thawed
+    """Thaw every paused container of the project (all at once); returns how many were thawed.
+
+    A student waits on this after pressing Start: one Docker round trip per container in a row
+    is what they would feel, so the thaws go out together (each is a cgroup write for dockerd).
+    """
+    paused = [c["Id"] for c in _containers(client, project_id) if c["State"] == "paused"]
+    if len(paused) <= 1:
+        return sum(_unpause(client, c) for c in paused)
+    with ThreadPoolExecutor(max_workers=min(len(paused), THAW_PARALLELISM), thread_name_prefix="webgns-thaw") as pool:
+        return sum(pool.map(lambda c: _unpause(client, c), paused))
