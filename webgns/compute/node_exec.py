@@ -10,18 +10,15 @@ this module kills the process and its descendants itself, by their host PIDs.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import select
-import signal
 import struct
 import time
-from pathlib import Path
 
 import docker
 from docker.errors import APIError, NotFound
 
 from webgns.compute.errors import ExecFailed, NodeNotRunning
+from webgns.compute.node_pty import kill_process_tree
 from webgns.compute.specs import ExecResult
 
 # After a kill, how long to wait for the stream to close before giving up on it.
@@ -50,7 +47,7 @@ def run(api: docker.APIClient, container_id: str, command: str, timeout: float, 
             remaining = deadline - time.monotonic()
             if remaining <= 0 and not timed_out:
                 timed_out = True
-                _kill_tree(_exec_pid(api, exec_id))
+                kill_process_tree(_exec_pid(api, exec_id))
                 deadline = time.monotonic() + DRAIN_AFTER_KILL_SECONDS
                 continue
             if remaining <= 0:
@@ -103,23 +100,3 @@ def _exit_code(api: docker.APIClient, exec_id: str) -> int:
 
 def _exec_pid(api: docker.APIClient, exec_id: str) -> int:
     return api.exec_inspect(exec_id).get("Pid") or 0
-
-
-def _kill_tree(pid: int) -> None:
-    if pid <= 0:
-        return
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    doomed, queue = [], [pid]
-    while queue:
-        current = queue.pop()
-        doomed.append(current)
-        queue.extend(children.get(current, []))
-    for victim in doomed:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(victim, signal.SIGKILL)

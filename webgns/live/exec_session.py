@@ -16,17 +16,16 @@ the shell and everything it started, by host PID (the web tier runs on the Docke
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 import os
-import signal
 from functools import cache
-from pathlib import Path
 from urllib.parse import urlparse
 
 import docker
 from docker.errors import APIError, NotFound
+
+from webgns.compute.node_pty import kill_process_tree
 
 log = logging.getLogger(__name__)
 
@@ -241,33 +240,3 @@ async def _open_upgraded(exec_id: str) -> _RawStream:
             raise NodeNotRunning(f"the node's container is not running ({detail})")
         raise ShellFailed(f"Docker refused to start the shell: {status_line} {detail}")
     return stream
-
-
-def kill_process_tree(pid: int) -> None:
-    """SIGKILL `pid` and all its descendants (twice over, for children forked meanwhile)."""
-    for _ in range(2):
-        doomed = _descendants(pid)
-        if not doomed:
-            return
-        for victim in doomed:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(victim, signal.SIGKILL)
-
-
-def _descendants(pid: int) -> list[int]:
-    """`pid` itself and every process below it, read from /proc; [] when `pid` is gone."""
-    if not Path(f"/proc/{pid}").exists():
-        return []
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(ppid, []).append(int(stat.parent.name))
-    found, pending = [], [pid]
-    while pending:
-        current = pending.pop()
-        found.append(current)
-        pending.extend(children.get(current, []))
-    return found
