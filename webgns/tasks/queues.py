@@ -1,0 +1,13 @@
+"""Celery queue names: one pair per compute host, and one for the coordinator's own jobs."""
+
+COORDINATOR_QUEUE = "lab"  # beat jobs, pool and check fan-out: any worker of the primary host
+
+
+def compute_queue(host: str) -> str:
+    """Host-changing work for nodes on `host` (start, stop, plumb, remove, reconcile)."""
+    return f"compute.{host}"
+
+
+def exec_queue(host: str) -> str:
+    """Commands and console relays on `host`'s nodes (a threads pool: they mostly wait)."""
+    return f"exec.{host}"
