@@ -193,7 +193,7 @@ def run(op: Operation) -> int | None:
             op.problems = problems
             op.save(update_fields=["problems"])
             return op.part + 1
-        if op.kind in START_KINDS:
+        if op.kind in START_KINDS or op.kind == OperationKind.NODE_RESTART:
             progress(op, done=len(everything) + 1)
         if problems:
             progress(op, status=OperationStatus.ERROR, error="; ".join(problems)[:4000])
