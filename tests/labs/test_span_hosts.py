@@ -173,3 +173,14 @@ def test_a_bad_underlay_address_stops_start_up_with_a_clear_error():
                           text=True, timeout=60)
     assert done.returncode != 0
     assert "WEBGNS_UNDERLAY_ADDRESS='host-b' is not an IP address" in done.stderr
+
+
+def test_beats_reconcile_fans_out_to_every_known_hosts_queue(db, broker):
+    from webgns.labs.models import ComputeHost
+    from webgns.tasks.reconcile import reconcile_all
+
+    ComputeHost.objects.create(name="a")
+    ComputeHost.objects.create(name="b")
+    assert reconcile_all() == sorted({"a", "b", settings.WEBGNS_COMPUTE_HOST})
+    for host in ("a", "b", settings.WEBGNS_COMPUTE_HOST):
+        assert _queued(broker, f"compute.{host}") == ["webgns.tasks.reconcile.reconcile_host"]
