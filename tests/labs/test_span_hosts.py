@@ -184,3 +184,24 @@ def test_beats_reconcile_fans_out_to_every_known_hosts_queue(db, broker):
     assert reconcile_all() == sorted({"a", "b", settings.WEBGNS_COMPUTE_HOST})
     for host in ("a", "b", settings.WEBGNS_COMPUTE_HOST):
         assert _queued(broker, f"compute.{host}") == ["webgns.tasks.reconcile.reconcile_host"]
+
+
+def test_an_operation_is_handed_from_host_to_host_and_stale_parts_are_refused(api, two_host_lab, broker):
+    import json
+
+    from webgns.labs.models import Operation
+    from webgns.tasks import claims
+
+    project, _, _ = two_host_lab
+    op = Operation.objects.create(project_id=project["id"], kind="project.start",
+                                  parts=[["a", "nodes"], ["b", "all"], ["a", "startup"]])
+    assert claims.claim(str(op.id), 1) is None  # not at part 1 yet
+    running = claims.claim(str(op.id), 0)
+    assert running is not None and claims.claim(str(op.id), 0) is None  # a live worker has it
+    claims.hand_over(running, 1)
+    op.refresh_from_db()
+    assert (op.part, op.heartbeat, op.worker) == (1, None, "")
+    (message,) = broker.lrange("compute.b", 0, -1)
+    assert json.loads(message)["headers"]["argsrepr"] == repr([str(op.id), 1])
+    assert claims.claim(str(op.id), 0) is None  # a redelivered part 0 does nothing
+    assert claims.claim(str(op.id), 1) is not None
