@@ -5,17 +5,25 @@ underlay a veth between the two; so the figures show the VXLAN encapsulation's o
 real network's. For each kind of link it starts two busybox containers, joins them (LabEngine's
 veth code for the local link, `ensure_vxlan_end` on each host for the cross-host one), then runs
 20 pings (0.1 s apart) and a 3-second iperf3 TCP test with the host's iperf3 inside the two
-containers' namespaces. Everything is removed at the end, also on failure.
+containers' namespaces. Then (`--lab N`, default 200; 0 skips it) it runs webgns on both hosts
+(the live stack for host a, a webgns worker inside host b's namespace: tests/multihost/webgns_hosts.py)
+and times the start of an N-node lab (busybox nodes joined in pairs) through the REST API: all on
+host a, spread over both hosts with every link inside a host, and spread with every link across.
+Everything is removed at the end, also on failure.
 
-    .venv/bin/python bench/bench_multihost.py
+    flock /tmp/webgns-heavy.lock .venv/bin/python bench/bench_multihost.py [--lab 200]
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import json
 import re
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -31,6 +39,7 @@ from tests.multihost.second_host import (  # noqa: E402
     start_second_host,
     stop_second_host,
 )
+from tests.multihost.webgns_hosts import wait_for, webgns_on_two_hosts  # noqa: E402
 from webgns.compute.links import LinkEnd, ensure_veth  # noqa: E402
 from webgns.compute.namespaces import NetlinkSessions, netns_path  # noqa: E402
 from webgns.compute.vxlan_links import Tunnel, ensure_vxlan_end  # noqa: E402
@@ -67,7 +76,58 @@ def measure(a, b) -> dict:
     return {"rtts": rtts, "bps": report.get("end", {}).get("sum_received", {}).get("bits_per_second")}
 
 
+PLACEMENTS = {
+    "one host (a)": lambda i, n: "a",
+    "two hosts, links inside each": lambda i, n: "a" if i < n // 2 else "b",
+    "two hosts, every link across": lambda i, n: "ab"[i % 2],
+}
+
+
+def deploy_seconds(stack, host_b, n: int, placement) -> tuple[float, dict]:
+    """Import an n-node lab (pairs of busybox nodes, one link each), place it, start it: seconds."""
+    api, base = stack.api, stack.base_url
+    document = {"format": "webgns-topology", "version": 1, "name": f"bench-{uuid.uuid4().hex[:6]}",
+                "nodes": [{"name": f"h{i}", "template": "busybox", "x": i, "y": 0} for i in range(n)],
+                "links": [{"a": {"node": f"h{i}", "port": "eth0"}, "b": {"node": f"h{i + 1}", "port": "eth0"}}
+                          for i in range(0, n - 1, 2)]}
+    response = api.post(f"{base}/api/projects/import/", json=document, timeout=120)
+    response.raise_for_status()
+    project = response.json()
+    nodes = api.get(f"{base}/api/projects/{project['id']}/nodes/", timeout=60).json()
+    nodes = nodes["results"] if isinstance(nodes, dict) else nodes
+    with contextlib.closing(sqlite3.connect(stack.env["WEBGNS_DB_PATH"], timeout=30)) as db, db:
+        db.executemany("UPDATE labs_node SET compute_host = ? WHERE id = ?",
+                       [(placement(int(node["name"][1:]), n), uuid.UUID(node["id"]).hex) for node in nodes])
+    started = time.monotonic()
+    op_id = api.post(f"{base}/api/projects/{project['id']}/start/", timeout=60).json()["operation"]
+    op = wait_for(lambda: (o := api.get(f"{base}/api/operations/{op_id}/", timeout=30).json())["status"]
+                  in ("done", "error") and o, 900, "the lab start", interval=0.2)
+    elapsed = time.monotonic() - started
+    links = api.get(f"{base}/api/projects/{project['id']}/links/", timeout=60).json()
+    links = links["results"] if isinstance(links, dict) else links
+    outcome = {"status": op["status"], "error": op["error"][:200],
+               "links up": sum(1 for link in links if link["status"] == "up"), "links": len(links)}
+    api.delete(f"{base}/api/projects/{project['id']}/", timeout=60)
+    clients = (docker.from_env(), host_b.client())
+    wait_for(lambda: not any(c.containers.list(all=True, filters={"label": f"webgns.project={project['id']}"})
+                             for c in clients), 300, "the lab's containers to go", interval=0.5)
+    return elapsed, outcome
+
+
+def lab_figures(host_b, n: int) -> None:
+    with tempfile.TemporaryDirectory() as directory, webgns_on_two_hosts(host_b, Path(directory)) as (stack, _):
+        print(f"\n{n}-node lab start through the API ({n // 2} links), same run:")
+        print(f"{'placement':<30} {'start s':>8} {'links up':>9}  status")
+        for name, placement in PLACEMENTS.items():
+            seconds, outcome = deploy_seconds(stack, host_b, n, placement)
+            print(f"{name:<30} {seconds:>8.1f} {outcome['links up']:>4}/{outcome['links']:<4}  {outcome['status']}"
+                  f" {outcome['error']}")
+
+
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lab", type=int, default=200, help="nodes in the lab-start comparison (0: skip it)")
+    args = parser.parse_args()
     tag = uuid.uuid4().hex[:6]
     client_a = docker.from_env()
     host_b = start_second_host()
@@ -100,6 +160,11 @@ def main() -> int:
             tcp = f"{found['bps'] / 1e9:.2f}" if found["bps"] else "failed"
             print(f"{name:<22} {rtt:>24} {tcp:>11}")
         print("\nhost b: a namespace with its own dockerd on this machine; underlay: a veth (MTU 1500)")
+        for container in made:
+            container.remove(force=True)
+        made = []
+        if args.lab:
+            lab_figures(host_b, args.lab)
         return 0
     finally:
         for container in made:

@@ -70,9 +70,16 @@ def _session_worker(celery_app_live, django_db_blocker):
     import redis
 
     redis.Redis.from_url(os.environ["WEBGNS_REDIS_URL"]).flushdb()  # no stale tasks from an aborted run
-    # Every queue: lab operations, exec and the warm pool's resumes (production runs one worker per queue).
+    from django.conf import settings
+
+    from webgns.tasks.queues import COORDINATOR_QUEUE, compute_queue, exec_queue, pool_queue
+
+    # Every queue of this host: the coordinator's, lab operations, exec and the warm pool's resumes
+    # (production runs one worker for the first two, one for exec and one for the pool).
+    host = settings.WEBGNS_COMPUTE_HOST
     with start_worker(celery_app_live, pool="solo", perform_ping_check=False, shutdown_timeout=60,
-                      queues=["lab", "exec", "pool"], loglevel="WARNING"):
+                      queues=[COORDINATOR_QUEUE, compute_queue(host), exec_queue(host), pool_queue(host)],
+                      loglevel="WARNING"):
         yield
 
 

@@ -57,8 +57,15 @@ class LiveUser:
 class LiveStack:
     """See the module docstring. Use as a context manager; `start()`/`stop()` also work."""
 
-    def __init__(self, worker_concurrency: int = 4) -> None:
+    def __init__(self, worker_concurrency: int = 4, *, redis_url: str | None = None, compute_host: str = "local",
+                 env: dict | None = None) -> None:
+        """`redis_url`: a Redis of the caller's own instead of a claimed DB of the shared one (the
+        two-host test's, reachable from host b's namespace); `compute_host`: the name the worker
+        serves (it consumes lab, compute.<host> and exec.<host>); `env`: more environment for both."""
         self.worker_concurrency = worker_concurrency
+        self.compute_host = compute_host
+        self._own_redis_url = redis_url
+        self._extra_env = dict(env or {})
         self.username, self.password = "admin", ADMIN_PASSWORD
         self.token = ""
         self.base_url = self.ws_url = ""
@@ -83,8 +90,12 @@ class LiveStack:
         self._dir = Path(tempfile.mkdtemp(prefix="webgns-live-"))
         self.log_dir = self._dir / "logs"
         self.log_dir.mkdir()
-        self._redis_db = _claim_redis_db()
-        self.redis_url = f"{REDIS_HOST}/{self._redis_db}"
+        if self._own_redis_url:
+            self.redis_url = self._own_redis_url
+            self._redis_db = -1  # not claimed: flushed at stop all the same
+        else:
+            self._redis_db = _claim_redis_db()
+            self.redis_url = f"{REDIS_HOST}/{self._redis_db}"
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "webgns.settings"),
@@ -95,6 +106,8 @@ class LiveStack:
             "WEBGNS_ADMIN_PASSWORD": ADMIN_PASSWORD,
             "WEBGNS_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "PYTHONUNBUFFERED": "1",
+            "WEBGNS_COMPUTE_HOST": self.compute_host,
+            **self._extra_env,
         }
         # collectstatic: the stack's data dir is fresh, and Daphne serves the built frontend from it.
         for command in (["migrate", "--noinput", "-v0"], ["seed_templates"], ["ensure_admin"],
@@ -152,7 +165,8 @@ class LiveStack:
     def _start_worker(self) -> None:
         log = open(self.log_dir / "worker.log", "wb")  # noqa: SIM115 - lives as long as the process
         self._processes["worker"] = subprocess.Popen(
-            [str(VENV_BIN / "celery"), "-A", "webgns", "worker", "-Q", "lab,exec,pool", "--pool", "threads",
+            [str(VENV_BIN / "celery"), "-A", "webgns", "worker", "-Q",
+             f"lab,compute.{self.compute_host},exec.{self.compute_host},pool.{self.compute_host}", "--pool", "threads",
              "--concurrency", str(self.worker_concurrency), "-l", "INFO", "-n", f"live-{os.getpid()}@%h",
              "--without-gossip", "--without-mingle", "--without-heartbeat"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,

@@ -5,12 +5,14 @@ Defaults make a single machine work with nothing configured: SQLite under ./var/
 """
 
 import hashlib
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("WEBGNS_DATA_DIR", BASE_DIR / "var"))
@@ -221,13 +223,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 3600
+# Host work is sent to its host's queues by `webgns.tasks.routing` (compute.<host>, exec.<host>);
+# what names no queue is the coordinator's (beat jobs, pool refills): "lab".
 CELERY_TASK_DEFAULT_QUEUE = "lab"
-# A claimed warm-pool copy resumes on "pool" (a worker of its own), never queued behind lab starts
-# such as the pool's own refills: a student who pressed Start waits on it.
-CELERY_TASK_ROUTES = {
-    "webgns.tasks.exec_in_node": {"queue": "exec"},
-    "webgns.tasks.resume_claimed_copy": {"queue": "pool"},
-}
 # Never give up on the broker: retry at start-up and after a loss, for ever, with backoff.
 CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -257,7 +255,8 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"timeout": 30.0}}
 # their late ack is then redelivered, and the task sees that its operation is already finished.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_BEAT_SCHEDULE = {
-    "reconcile": {"task": "webgns.tasks.reconcile.reconcile_host", "schedule": WEBGNS_RECONCILE_SECONDS,
+    # Fans out one reconcile_host per compute host, on that host's queue.
+    "reconcile": {"task": "webgns.tasks.reconcile.reconcile_all", "schedule": WEBGNS_RECONCILE_SECONDS,
                   # One queued behind busy workers is dropped: the next one comes soon.
                   "options": {"expires": WEBGNS_RECONCILE_SECONDS}},
 }
@@ -270,6 +269,16 @@ WEBGNS_CAPTURE_MAX_SECONDS = int(os.environ.get("WEBGNS_CAPTURE_MAX_SECONDS", "6
 WEBGNS_CAPTURE_PER_USER = int(os.environ.get("WEBGNS_CAPTURE_PER_USER", "4"))
 # The compute host this worker serves; nodes carry it, tasks are routed to compute.<host>.
 WEBGNS_COMPUTE_HOST = os.environ.get("WEBGNS_COMPUTE_HOST", "local")
+# This host's address on the network between compute hosts: links to nodes on other hosts are
+# VXLAN tunnels to and from it (README "Labs across hosts"). Empty: this host takes no such links.
+WEBGNS_UNDERLAY_ADDRESS = os.environ.get("WEBGNS_UNDERLAY_ADDRESS", "").strip()
+if WEBGNS_UNDERLAY_ADDRESS:
+    try:
+        WEBGNS_UNDERLAY_ADDRESS = str(ipaddress.ip_address(WEBGNS_UNDERLAY_ADDRESS))
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"WEBGNS_UNDERLAY_ADDRESS={WEBGNS_UNDERLAY_ADDRESS!r} is not an IP address (e.g. 10.250.0.2): it names "
+            "this compute host's address on the network between hosts") from None
 # Labels every container and OVS bridge this installation creates; the reconcile sweep removes
 # only orphans with this label, so a test run never removes the nodes of a `make run` on the same
 # host. Derived from the database path: one database, one set of labs.

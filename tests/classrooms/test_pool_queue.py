@@ -1,12 +1,14 @@
-"""A claimed copy resumes on the `pool` queue, and every queue a task is routed to has a worker
-wherever webgns is run (Procfile, docker-compose, `make run`, the test worker and the live stack):
-a queue nobody consumes would leave students' Starts waiting for ever."""
+"""A claimed copy resumes on its host's `pool.<host>` queue, and every kind of queue a task is sent
+to has a worker wherever webgns is run (Procfile, docker-compose, `make run`, the test worker and
+the live stack): a queue nobody consumes would leave students' Starts waiting for ever."""
 
 from pathlib import Path
 
 from webgns.celery import app
+from webgns.tasks.queues import COORDINATOR_QUEUE, compute_queue, exec_queue, pool_queue
 
 ROOT = Path(__file__).resolve().parents[2]
+HOST = "${WEBGNS_COMPUTE_HOST:-local}"
 
 
 def _queue(task_name: str) -> str:
@@ -14,20 +16,23 @@ def _queue(task_name: str) -> str:
 
 
 def test_resume_of_a_claimed_copy_has_its_own_queue():
-    assert _queue("webgns.tasks.resume_claimed_copy") == "pool"
-    assert _queue("webgns.tasks.prepare_copy") == "lab"  # refills never take the resumes' worker
+    source = (ROOT / "webgns/classrooms/copies.py").read_text()
+    assert "queue=pool_queue(host)" in source
+    assert pool_queue("b") == "pool.b" != compute_queue("b")
+    assert _queue("webgns.tasks.prepare_copy") == COORDINATOR_QUEUE  # refills never take the resumes' worker
 
 
-def test_every_routed_queue_has_a_worker_everywhere():
-    queues = {route["queue"] for route in app.conf.task_routes.values()} | {app.conf.task_default_queue}
-    procfile = (ROOT / "Procfile").read_text()
-    compose = (ROOT / "docker-compose.yml").read_text()
-    run = (ROOT / "scripts/run.sh").read_text()
-    conftest = (ROOT / "tests/conftest.py").read_text()
+def test_every_queue_has_a_worker_everywhere():
+    launchers = {
+        "Procfile": (ROOT / "Procfile").read_text(),
+        "docker-compose.yml": (ROOT / "docker-compose.yml").read_text(),
+        "scripts/run.sh": (ROOT / "scripts/run.sh").read_text(),
+    }
+    for queue in (compute_queue(HOST), exec_queue(HOST), pool_queue(HOST)):
+        for name, text in launchers.items():
+            assert queue in text, (name, queue)
     live = (ROOT / "tests/live_stack.py").read_text()
-    for queue in queues:
-        assert f"-Q {queue} " in procfile, queue
-        assert f'"-Q", "{queue}"' in compose, queue
-        assert f"-Q {queue} " in run, queue
-        assert f'"{queue}"' in conftest, queue
-        assert queue in live.split('"-Q", "')[1].split('"')[0].split(","), queue
+    conftest = (ROOT / "tests/conftest.py").read_text()
+    for maker in ("compute", "exec", "pool"):
+        assert f"{maker}.{{self.compute_host}}" in live, maker
+        assert f"{maker}_queue(host)" in conftest, maker

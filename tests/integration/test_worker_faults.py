@@ -85,7 +85,7 @@ def test_worker_survives_a_redis_restart_and_seq_keeps_growing(api, projects, te
     from webgns.labs.models import Node
 
     app = celery_client(broker.url)
-    worker = workers(broker.url, "lab", queues="lab", beat=True)  # as `make run` runs it (prefork + beat)
+    worker = workers(broker.url, "lab", queues="lab,compute.local", beat=True)  # as `make run` runs it (prefork + beat)
     project = projects("redis-restart")
     node = create_node(api, project, templates["busybox"], "pc1")
     assert _wait_done(send_operation(app, project["id"], "node.start", node["id"]), 90).status == "done"
@@ -120,7 +120,7 @@ def test_worker_killed_mid_start_leaves_the_lab_consistent_within_two_minutes(ap
     from webgns.tasks.locks import lock_key
 
     app = celery_client(broker.url)
-    first = workers(broker.url, "lab-a", queues="lab", beat=True)
+    first = workers(broker.url, "lab-a", queues="lab,compute.local", beat=True)
     project = projects("chain")
     nodes = [create_node(api, project, templates["busybox"], f"pc{i}") for i in range(1, 21)]
     for a, b in zip(nodes, nodes[1:], strict=False):
@@ -130,7 +130,7 @@ def test_worker_killed_mid_start_leaves_the_lab_consistent_within_two_minutes(ap
              what="the start to be under way")
     first.kill()
     killed_at = time.monotonic()
-    workers(broker.url, "lab-b", queues="lab", beat=True)
+    workers(broker.url, "lab-b", queues="lab,compute.local", beat=True)
 
     def consistent():
         op = _operation(op_id)
@@ -161,13 +161,13 @@ def test_long_execs_do_not_delay_another_users_start(api, make_api, projects, te
 
     app = celery_client(broker.url)
     # As `make run`: lab operations and exec each have their own worker.
-    workers(broker.url, "lab", queues="lab", concurrency=2)
-    workers(broker.url, "exec", queues="exec", pool="threads", concurrency=8)
+    workers(broker.url, "lab", queues="lab,compute.local", concurrency=2)
+    workers(broker.url, "exec", queues="exec.local", pool="threads", concurrency=8)
     busy = projects("busy")
     sleeper = create_node(api, busy, templates["busybox"], "sleeper")
     assert _wait_done(send_operation(app, busy["id"], "node.start", sleeper["id"])).status == "done"
 
-    execs = [app.send_task("webgns.tasks.exec_in_node", args=[sleeper["id"], "sleep 40", 60], queue="exec")
+    execs = [app.send_task("webgns.tasks.exec_in_node", args=[sleeper["id"], "sleep 40", 60], queue="exec.local")
              for _ in range(3)]
     container = _containers(busy["id"])[sleeper["id"]]
     wait_for(lambda: sum("sleep 40" in " ".join(p) for p in container.top()["Processes"]) == 3, 30,

@@ -3,7 +3,7 @@ workers as separate processes (their own session, so kill -9 takes the whole wor
 test's database.
 
     with SpareRedis() as broker:                 # redis-server --port <free> --save "" …
-        worker = WorkerProcess(broker.url, log_dir, "lab", queues="lab", beat=True).start()
+        worker = WorkerProcess(broker.url, log_dir, "lab", queues="lab,compute.local", beat=True).start()
         broker.restart()                         # SHUTDOWN NOSAVE, then the same command again
         worker.kill()                            # SIGKILL to its whole process group
         app = celery_client(broker.url)          # send tasks to it: app.send_task(...)
@@ -95,8 +95,8 @@ class SpareRedis:
 class WorkerProcess:
     """`celery -A webgns worker` on `broker_url` and the test database, in a session of its own."""
 
-    def __init__(self, broker_url: str, log_dir: Path, name: str, *, queues: str = "lab", pool: str = "prefork",
-                 concurrency: int = 2, beat: bool = False, env: dict | None = None) -> None:
+    def __init__(self, broker_url: str, log_dir: Path, name: str, *, queues: str = "lab,compute.local",
+                 pool: str = "prefork", concurrency: int = 2, beat: bool = False, env: dict | None = None) -> None:
         from django.db import connection
 
         self.name, self.log = name, log_dir / f"{name}.log"
@@ -160,5 +160,5 @@ def send_operation(app: Celery, project_id: str, kind: str, target: str | None =
     from webgns.labs.models import Operation
 
     op = Operation.objects.create(project_id=project_id, kind=kind, target=target)
-    app.send_task("webgns.tasks.run_operation", args=[str(op.id)], queue="lab")
+    app.send_task("webgns.tasks.run_operation", args=[str(op.id)], queue="compute.local")
     return str(op.id)

@@ -17,6 +17,7 @@ from webgns.labs.choices import NodeStatus, OperationKind
 from webgns.labs.events import publish
 from webgns.labs.models import Link, Operation, Project
 from webgns.labs.validators import project_name_from
+from webgns.tasks import routing
 
 
 def copy_name(assignment: Assignment, student) -> str:
@@ -37,6 +38,7 @@ REFILL_DELAY_SECONDS = 5
 def _claim_from_pool(assignment: Assignment, student) -> tuple[StudentCopy, Operation] | None:
     from webgns.classrooms import pool
     from webgns.tasks.pool_tasks import refill_pool, resume_claimed_copy
+    from webgns.tasks.queues import pool_queue
 
     copy = pool.claim(assignment, student)
     if copy is None:
@@ -47,9 +49,13 @@ def _claim_from_pool(assignment: Assignment, student) -> tuple[StudentCopy, Oper
     operation.resumes_pooled_copy = True
     operation.save()
     copy_id, operation_id, assignment_id = str(copy.id), str(operation.id), str(assignment.id)
-    transaction.on_commit(lambda: resume_claimed_copy.apply_async(args=[copy_id, operation_id]))
+    host = pool.copy_host(copy.project)
+    # On its host's pool queue (a worker of its own), never behind lab starts on the compute queue.
+    transaction.on_commit(lambda: resume_claimed_copy.apply_async(args=[copy_id, operation_id],
+                                                                 queue=pool_queue(host)))
     # Later, so that refilling never competes with the resumes of a class pressing Start together.
-    transaction.on_commit(lambda: refill_pool.apply_async(args=[assignment_id], countdown=REFILL_DELAY_SECONDS))
+    # On the coordinator's queue: refilling only writes rows and enqueues each copy's start.
+    transaction.on_commit(lambda: routing.send(refill_pool, None, assignment_id, countdown=REFILL_DELAY_SECONDS))
     return copy, operation
 
 
@@ -126,9 +132,9 @@ def reset_copy(copy: StudentCopy, user) -> StudentCopy:
 
 def _delete_project(project: Project) -> None:
     # Removing the containers stops them: no separate stop operation is needed.
-    project_id = str(project.id)
+    project_id, hosts = str(project.id), dispatch.project_hosts(project)
     project.delete()
-    dispatch.project_deleted(project_id)
+    dispatch.project_deleted(project_id, hosts)
 
 
 def _running(copy: StudentCopy) -> bool:

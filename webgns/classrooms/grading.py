@@ -18,12 +18,17 @@ HISTORY_PER_CELL = 10
 
 
 def request_checks(copies, user) -> list[CheckRun]:
+    from webgns.classrooms.pool import copy_host
+    from webgns.tasks import routing
     from webgns.tasks.check_tasks import run_checks
 
     with transaction.atomic():
         runs = [CheckRun.objects.create(copy=copy, user=user if user and user.pk else None) for copy in copies]
         for run in runs:
-            transaction.on_commit(lambda run_id=str(run.id): run_checks.apply_async(args=[run_id]))
+            # Checks are commands in the copy's nodes: the exec queue of the host they run on.
+            host = copy_host(run.copy.project)
+            transaction.on_commit(lambda run_id=str(run.id), host=host: routing.send(run_checks, host, run_id,
+                                                                                       exec_work=True))
     return runs
 
 

@@ -23,8 +23,15 @@ from webgns.labs import topology
 from webgns.labs.choices import OperationKind
 from webgns.labs.models import Node, Operation
 from webgns.labs.validators import project_name_from
+from webgns.tasks import routing
 
 MAX_SEATS = 500
+
+
+def copy_host(project) -> str | None:
+    """The host a copy's work goes to: its nodes' (the first of them if a copy ever spans hosts)."""
+    hosts = routing.hosts_of(Node.objects.filter(project=project).only("compute_host"))
+    return hosts[0] if hosts else None
 
 
 def unclaimed(assignment: Assignment) -> QuerySet[StudentCopy]:
@@ -64,7 +71,9 @@ def _make_one(assignment: Assignment, user) -> StudentCopy:
     operation = Operation.objects.create(
         project=project, kind=OperationKind.PROJECT_START, user=user if user and user.pk else None
     )
-    transaction.on_commit(lambda: prepare_copy.apply_async(args=[str(copy.id), str(operation.id)]))
+    # A pooled copy is started and frozen by one worker: the host of its nodes (a copy is placed whole).
+    host = copy_host(project)
+    transaction.on_commit(lambda: routing.send(prepare_copy, host, str(copy.id), str(operation.id)))
     return copy
 
 

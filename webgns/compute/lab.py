@@ -27,6 +27,7 @@ from webgns.compute.docker_nodes import DockerNodes
 from webgns.compute.errors import (
     EngineError,
     ExecFailed,
+    LinkFailed,
     NamespaceUnavailable,
     NodeNotRunning,
     PortUnknown,
@@ -50,6 +51,7 @@ from webgns.compute.specs import (
     NodeState,
     ObservedNode,
 )
+from webgns.compute.vxlan_links import Tunnel, ensure_vxlan_end, vxlan_present
 
 log = logging.getLogger(__name__)
 
@@ -59,11 +61,14 @@ DEFAULT_MAX_OUTPUT = 1 << 20
 
 class LabEngine:
     def __init__(self, docker_client: docker.DockerClient | None = None, instance: str = "",
-                 allowed_registries: Sequence[str] | None = None) -> None:
+                 allowed_registries: Sequence[str] | None = None, host: str = "local") -> None:
         """`instance` labels what this engine creates and limits its orphan sweep to those things;
-        `allowed_registries` are where missing images may be pulled from (None: anywhere, empty: nowhere)."""
+        `allowed_registries` are where missing images may be pulled from (None: anywhere, empty: nowhere);
+        `host` is the name of the compute host this engine runs on: of a link between two hosts it
+        makes only the end whose node has `compute_host == host`."""
         self.docker = docker_client or docker.from_env()
         self.instance = instance
+        self.host = host
         self.nodes = DockerNodes(self.docker, instance, allowed_registries)
         self.kinds = NodeKinds(self.nodes, instance)
 
@@ -126,6 +131,8 @@ class LabEngine:
         kind = self.kinds.of(node)
         ends = []
         for link in links:
+            if link.tunnel is not None:
+                continue  # the far end is a device on another host: it does not die with this node
             for index, endpoint in enumerate((link.a, link.b)):
                 if endpoint.node_id == node.id:
                     end = kind.parked_end(node, link, index)
@@ -156,8 +163,58 @@ class LabEngine:
         with NetlinkSessions() as sessions:
             parked = {p: parking.parked_names(sessions, p) for p in {link.project_id for link in links}}
             for link in links:
-                states[link.id] = self._plumb_one(sessions, places, link, parked[link.project_id])
+                local = self._local_ends(link, nodes)
+                if local is None:
+                    states[link.id] = self._plumb_one(sessions, places, link, parked[link.project_id])
+                elif local:
+                    states[link.id] = self._plumb_tunnel_end(sessions, places, link, local[0], nodes)
         return states
+
+    # -- links between two hosts -----------------------------------------------------------------
+
+    def _local_ends(self, link: LinkSpec, nodes: Mapping[str, NodeSpec]) -> list[int] | None:
+        """None: both ends are on this host (a veth link, as ever); else the indexes of the ends on
+        this host — one for a link to another host, none when neither end is ours."""
+        here = [i for i, e in enumerate((link.a, link.b))
+                if (nodes.get(e.node_id) is None or nodes[e.node_id].compute_host == self.host)]
+        return None if len(here) == 2 else here
+
+    def _tunnel(self, link: LinkSpec, index: int, nodes: Mapping[str, NodeSpec]) -> Tunnel:
+        """This host's view of the link's VXLAN tunnel; raises LinkFailed naming what is missing."""
+        far = nodes[(link.b, link.a)[index].node_id].compute_host
+        tunnel = link.tunnel
+        if tunnel is None or tunnel.vni is None:
+            raise LinkFailed(f"link {link.id} joins compute hosts {self.host} and {far} but has no VNI")
+        local, remote = (tunnel.a_underlay, tunnel.b_underlay) if index == 0 else (tunnel.b_underlay, tunnel.a_underlay)
+        for host, address in ((self.host, local), (far, remote)):
+            if not address:
+                raise LinkFailed(f"compute host {host} has no underlay address: set WEBGNS_UNDERLAY_ADDRESS for "
+                                 "its worker to carry links between hosts")
+        return Tunnel(tunnel.vni, local, remote)
+
+    def _plumb_tunnel_end(self, sessions: NetlinkSessions, places: _Placement, link: LinkSpec, index: int,
+                          nodes: Mapping[str, NodeSpec]) -> LinkState:
+        """Make this host's end of a link to another host: a VXLAN device in the node's namespace,
+        with its direction's impairment. The other host makes the other end."""
+        try:
+            placed = places.end(link, index)
+            if placed.ovs_bridge:
+                raise LinkFailed("an Open vSwitch switch cannot take a link to another compute host yet; "
+                                 "use a bridge switch there")
+            tunnel = self._tunnel(link, index, nodes)
+            created = ensure_vxlan_end(sessions, link_alias(link.id), placed.end, tunnel)
+            if not (created and placed.impairment.is_empty):  # a fresh device has nothing to clear
+                impairments.apply_impairment(placed.end.netns, placed.end.ifname, placed.impairment)
+        except NodeDown as down:
+            return LinkState(status=LINK_DOWN, error=str(down), end=index)
+        except NamespaceUnavailable as error:
+            sessions.forget(placed.end.netns)
+            return LinkState(status=LINK_DOWN, error=str(error), end=index)
+        except EngineError as error:
+            return LinkState(status=LINK_ERROR, error=str(error), end=index)
+        except (NetlinkError, OSError) as error:
+            return LinkState(status=LINK_ERROR, error=f"the kernel refused link {link.id}: {error}", end=index)
+        return LinkState(status=LINK_UP, end=index)
 
     def _plumb_one(
         self, sessions: NetlinkSessions, places: _Placement, link: LinkSpec, parked: frozenset[str]
@@ -203,6 +260,19 @@ class LabEngine:
         ports: dict[str, set[str]] = {}
         with NetlinkSessions() as sessions:
             for link in links:
+                local = self._local_ends(link, nodes)
+                if local is not None:
+                    for index in local:
+                        try:
+                            placed = places.end(link, index)
+                            if link.tunnel is None or link.tunnel.vni is None or not vxlan_present(
+                                    sessions, link_alias(link.id), placed.end, link.tunnel.vni):
+                                broken[link.id] = "its VXLAN end on this host is gone"
+                        except NodeDown as down:
+                            broken[link.id] = str(down)
+                        except EngineError as error:
+                            broken[link.id] = str(error)
+                    continue
                 try:
                     a, b = places.end(link, 0), places.end(link, 1)
                     if not veth_present(sessions, link_alias(link.id), a.end, b.end):
@@ -247,12 +317,28 @@ class LabEngine:
             parking.discard(sessions, link.project_id, link.id)
             for index, endpoint in enumerate((link.a, link.b)):
                 node = nodes.get(endpoint.node_id)
-                if node is not None:
+                # Of a link to another host, only this host's end: the other host removes its own.
+                if node is not None and node.compute_host == self.host:
                     self.kinds.of(node).remove_link_end(sessions, node, link, index, alias)
 
     def apply_impairments(self, link: LinkSpec, nodes: Mapping[str, NodeSpec]) -> LinkState:
-        """Make both ends' qdiscs match the link's impairments, on a live link."""
+        """Make both ends' qdiscs match the link's impairments, on a live link (of a link to another
+        host, this host's end: the direction leaving it)."""
         places = _Placement(self, nodes)
+        local = self._local_ends(link, nodes)
+        if local is not None:
+            if not local:
+                return LinkState(status=LINK_DOWN, error="neither end is on this host")
+            index = local[0]
+            try:
+                placed = places.end(link, index)
+                impairments.apply_impairment(placed.end.netns, placed.end.ifname, placed.impairment)
+            except NodeDown as down:
+                return LinkState(status=LINK_DOWN, error=str(down), end=index)
+            except Exception as error:
+                return LinkState(status=LINK_ERROR, error=f"the link is up but its impairment failed: {error}",
+                                 end=index)
+            return LinkState(status=LINK_UP, end=index)
         try:
             a = places.end(link, 0)
             b = places.end(link, 1)
@@ -265,8 +351,12 @@ class LabEngine:
     def link_end(self, link: LinkSpec, nodes: Mapping[str, NodeSpec], index: int) -> LinkEnd:
         """Where end `index` (0 = a, 1 = b) of a live link is: its namespace and interface.
 
-        An OVS node's end is its host-namespace port. Raises NodeNotRunning when the node is down.
+        An OVS node's end is its host-namespace port. Raises NodeNotRunning when the node is down,
+        EngineError when that end is on another compute host.
         """
+        node = nodes.get((link.a, link.b)[index].node_id)
+        if node is not None and node.compute_host != self.host:
+            raise EngineError(f"that end of the link is on compute host {node.compute_host}, not on {self.host}")
         try:
             return _Placement(self, nodes).end(link, index).end
         except NodeDown as down:
@@ -277,6 +367,8 @@ class LabEngine:
         places = _Placement(self, nodes)
         found: dict[str, tuple[LinkEnd, LinkEnd]] = {}
         for link in links:
+            if self._local_ends(link, nodes) is not None:
+                continue  # one end on another host: its counters are read there
             try:
                 found[link.id] = (places.end(link, 0).end, places.end(link, 1).end)
             except (NodeDown, EngineError):

@@ -55,6 +55,8 @@ class NodeSpec:
     # Switch ports' VLANs (ovs): {"eth0": {"access": 10}, "eth2": {"trunk": [10, 20]}}; unnamed ports
     # carry every VLAN untouched, as before.
     vlans: Mapping[str, Mapping] = field(default_factory=dict)
+    # The compute host the node runs on; an engine makes only what is on its own host.
+    compute_host: str = "local"
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,16 @@ class Impairment:
 
 
 @dataclass(frozen=True)
+class LinkTunnel:
+    """A link between two compute hosts: its VXLAN id and each end's host's underlay address
+    ("" when that host has none configured: the link cannot be made, and says so)."""
+
+    vni: int | None
+    a_underlay: str = ""
+    b_underlay: str = ""
+
+
+@dataclass(frozen=True)
 class LinkSpec:
     id: str
     project_id: str
@@ -99,6 +111,7 @@ class LinkSpec:
     b: Endpoint
     a_to_b: Impairment = Impairment()  # applied on the egress of a's end
     b_to_a: Impairment = Impairment()  # applied on the egress of b's end
+    tunnel: LinkTunnel | None = None  # set when a and b are on two compute hosts
 
     def impairment_of(self, index: int) -> Impairment:
         """What end `index` (0 = a, 1 = b) sends through: each direction lives on its sender's end."""
@@ -117,6 +130,9 @@ class NodeState:
 class LinkState:
     status: str
     error: str = ""
+    # For a link between two hosts: which end (0 = a, 1 = b) this state is about (the engine makes
+    # and reports only its own host's end); None: the whole link.
+    end: int | None = None
 
 
 @dataclass

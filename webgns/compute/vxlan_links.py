@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from pyroute2 import NetlinkError
 
-from webgns.compute.errors import LinkFailed
+from webgns.compute.errors import LinkFailed, NamespaceUnavailable
 from webgns.compute.labels import IFNAME_MAX, link_id_from_alias
 from webgns.compute.links import LinkEnd, _finish, remove_own_interface
 from webgns.compute.namespaces import NetlinkSessions, find_interface, netns_fd
@@ -38,7 +38,8 @@ class Tunnel:
     vni: int
     local: str  # this host's underlay address
     remote: str  # the other host's underlay address
-    underlay: str  # the underlay device, in the host namespace
+    # The underlay device, in the host namespace; None: whichever holds `local` (checked to exist).
+    underlay: str | None = None
     port: int = VXLAN_PORT
 
     def __post_init__(self) -> None:
@@ -67,9 +68,12 @@ def ensure_vxlan_end(
             raise LinkFailed(f"{end.where()} is taken by an interface the lab did not create; remove it first")
         node_ipr.link("del", index=current["index"])
     host_ipr = sessions.get(host_netns)
-    underlay = find_interface(host_ipr, tunnel.underlay)
-    if underlay is None:
-        raise LinkFailed(f"the underlay device {tunnel.underlay!r} does not exist on this host")
+    if tunnel.underlay is not None:
+        if find_interface(host_ipr, tunnel.underlay) is None:
+            raise LinkFailed(f"the underlay device {tunnel.underlay!r} does not exist on this host")
+    elif not tuple(host_ipr.get_addr(address=tunnel.local)):
+        raise LinkFailed(f"no interface of this host has the underlay address {tunnel.local} "
+                         "(WEBGNS_UNDERLAY_ADDRESS names an address of this host)")
     target = netns_fd(end.netns)
     try:
         host_ipr.link(
@@ -85,6 +89,15 @@ def ensure_vxlan_end(
         os.close(target)
     _finish(sessions, alias, end)
     return True
+
+
+def vxlan_present(sessions: NetlinkSessions, alias: str, end: LinkEnd, vni: int) -> bool:
+    """Whether this host's end exists in its namespace, carries `alias` and the link's VNI."""
+    try:
+        found = find_interface(sessions.get(end.netns), end.ifname)
+    except NamespaceUnavailable:
+        return False
+    return found is not None and found.get_attr("IFLA_IFALIAS") == alias and _vni_of(found) == vni
 
 
 def remove_vxlan_end(sessions: NetlinkSessions, alias: str, end: LinkEnd) -> bool:

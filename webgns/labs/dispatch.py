@@ -1,23 +1,24 @@
 """From an API request to a worker: record an Operation, enqueue the task after commit.
 
 The web tier never changes the host; it states what it wants here and the worker makes it so.
+Each task goes to the queue of the compute host of the node(s) it concerns
+(`webgns.tasks.routing`); a link between two hosts gets one task per host, each making its end.
 """
-
-from django.db import transaction
 
 from webgns.labs.choices import OperationKind
 from webgns.labs.models import Link, Node, Operation, Project
 from webgns.tasks import host_tasks
-
-
-def _enqueue(task, *args) -> None:
-    transaction.on_commit(lambda: task.apply_async(args=args))
+from webgns.tasks.routing import enqueue, enqueue_for_nodes, hosts_of
 
 
 def operation(project: Project, kind: str, user, target: Node | None = None) -> Operation:
+    from webgns.tasks.operations import plan_parts
+
+    nodes = [target] if target is not None else list(Node.objects.filter(project=project).only("compute_host"))
+    parts = plan_parts(kind, hosts_of(nodes))
     op = Operation.objects.create(project=project, kind=kind, user=user if user and user.pk else None,
-                                  target=target.id if target else None)
-    _enqueue(host_tasks.run_operation, str(op.id))
+                                  target=target.id if target else None, parts=parts)
+    enqueue(host_tasks.run_operation, parts[0][0], str(op.id), 0)
     return op
 
 
@@ -35,33 +36,53 @@ def node_action(node: Node, action: str, user) -> Operation:
     return operation(node.project, kind, user, target=node)
 
 
+def _ends(link: Link) -> list[Node]:
+    return [link.a_node, link.b_node]
+
+
 def link_created(link: Link) -> None:
-    _enqueue(host_tasks.plumb_link, str(link.id))
+    from webgns.labs.vnis import sync_vni
+
+    sync_vni(link)
+    enqueue_for_nodes(host_tasks.plumb_link, _ends(link), str(link.id))
 
 
 def link_changed(link: Link) -> None:
-    _enqueue(host_tasks.apply_impairments, str(link.id))
+    enqueue_for_nodes(host_tasks.apply_impairments, _ends(link), str(link.id))
 
 
 def node_vlans_changed(node: Node) -> None:
-    _enqueue(host_tasks.apply_vlans, str(node.id))
+    enqueue(host_tasks.apply_vlans, node.compute_host, str(node.id))
 
 
 def link_deleted(link: Link) -> None:
     from webgns.tasks.specs_from_models import link_spec_dict, node_spec_dicts
 
     spec = link_spec_dict(link)
-    nodes = node_spec_dicts([link.a_node, link.b_node])
-    _enqueue(host_tasks.remove_link, spec, nodes)
+    nodes = node_spec_dicts(_ends(link))
+    enqueue_for_nodes(host_tasks.remove_link, _ends(link), spec, nodes)
 
 
 def node_deleted(node: Node, links: list[Link]) -> None:
+    """The node's host removes it and its ends; the host at the far end of each cross-host link
+    removes its own end of that link."""
     from webgns.tasks.specs_from_models import link_spec_dict, node_spec_dict, node_spec_dicts
 
-    others = {n.id: n for link in links for n in (link.a_node, link.b_node)}
-    _enqueue(host_tasks.remove_node, node_spec_dict(node), [link_spec_dict(lk) for lk in links],
-             node_spec_dicts(others.values()))
+    others = {n.id: n for link in links for n in _ends(link)}
+    enqueue(host_tasks.remove_node, node.compute_host, node_spec_dict(node), [link_spec_dict(lk) for lk in links],
+            node_spec_dicts(others.values()))
+    for link in links:
+        far = link.b_node if link.a_node_id == node.id else link.a_node
+        if far.compute_host != node.compute_host:
+            enqueue(host_tasks.remove_link, far.compute_host, link_spec_dict(link),
+                    node_spec_dicts(_ends(link)))
 
 
-def project_deleted(project_id: str) -> None:
-    _enqueue(host_tasks.remove_project, project_id)
+def project_hosts(project: Project) -> list[str]:
+    """The hosts a project's nodes are on: ask before deleting it (the rows go with it)."""
+    return sorted(set(Node.objects.filter(project=project).values_list("compute_host", flat=True)))
+
+
+def project_deleted(project_id: str, hosts: list[str]) -> None:
+    for host in hosts:
+        enqueue(host_tasks.remove_project, host, project_id)

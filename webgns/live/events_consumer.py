@@ -39,9 +39,16 @@ def _numbered_snapshot(project_id: object) -> tuple[int, list[str] | None]:
 def _count_in(project_id: str) -> None:
     if subscribers.joined(project_id):
         from webgns.celery import app
+        from webgns.labs.models import Node
+        from webgns.tasks.queues import COORDINATOR_QUEUE, compute_queue
 
+        # The sampler reads counters on a host: its nodes' (the first, for a lab on several hosts:
+        # link load covers that host's links).
+        host = Node.objects.filter(project_id=project_id).order_by("compute_host").values_list(
+            "compute_host", flat=True).first()
         # By name: the web tier never imports the engine the sampler drives.
-        app.send_task("webgns.tasks.link_load.sample_link_load", args=[project_id])
+        app.send_task("webgns.tasks.link_load.sample_link_load", args=[project_id],
+                      queue=compute_queue(host) if host else COORDINATOR_QUEUE)
 
 
 class ProjectEventsConsumer(AsyncWebsocketConsumer):

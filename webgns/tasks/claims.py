@@ -46,14 +46,35 @@ def _stale_before():
     return timezone.now() - timedelta(seconds=settings.WEBGNS_WORKER_LOST_AFTER)
 
 
-def claim(operation_id: str) -> Operation | None:
-    """Take the operation for this process; None if it is finished or a live worker has it."""
+def claim(operation_id: str, part: int = 0) -> Operation | None:
+    """Take part `part` of the operation for this process; None if it is finished, a live worker
+    has it, or it is at another part (a stale message of a part already done)."""
     now = timezone.now()
     taken = Operation.objects.filter(
         Q(heartbeat__isnull=True) | Q(heartbeat__lt=_stale_before()),
-        pk=operation_id, finished__isnull=True, deadline__gt=now,
+        pk=operation_id, finished__isnull=True, deadline__gt=now, part=part,
     ).update(worker=worker_name(), heartbeat=now)
     return Operation.objects.filter(pk=operation_id).first() if taken else None
+
+
+def part_queue(op: Operation) -> str:
+    """The queue of the operation's current part: its host's compute queue."""
+    from webgns.tasks.queues import COORDINATOR_QUEUE, compute_queue
+
+    host = op.parts[op.part][0] if op.part < len(op.parts or []) else None
+    return compute_queue(host) if host else COORDINATOR_QUEUE
+
+
+def hand_over(op: Operation, part: int) -> None:
+    """Move the operation to its part `part` and send it to that part's host: unclaimed (no
+    heartbeat), so the next host's worker claims it; no worker waits for another."""
+    from webgns.tasks.host_tasks import run_operation
+
+    moved = Operation.objects.filter(pk=op.pk, finished__isnull=True, part=op.part).update(
+        part=part, heartbeat=None, worker="")
+    if moved:
+        op.part = part
+        run_operation.apply_async(args=[str(op.pk), part], queue=part_queue(op))
 
 
 def _beat(operation_id: str, stop: threading.Event) -> None:
@@ -134,15 +155,16 @@ def resend_unclaimed() -> list[str]:
     from webgns.tasks.host_tasks import run_operation
 
     cutoff = timezone.now() - timedelta(seconds=RESEND_PENDING_AFTER_SECONDS)
-    ids = [str(i) for i in Operation.objects.filter(
+    waiting = Operation.objects.filter(
         finished__isnull=True, heartbeat__isnull=True, created__lt=cutoff, deadline__gt=timezone.now(),
-    ).values_list("pk", flat=True)]
+    ).only("pk", "parts", "part")
     from webgns.tasks.locks import _redis
 
     resent = []
-    for operation_id in ids:
-        # Once per 5 minutes at most; after a Redis restart the marker is gone with the message.
-        if _redis().set(f"webgns:resent:{operation_id}", 1, nx=True, ex=300):
-            run_operation.apply_async(args=[operation_id])
+    for op in waiting:
+        operation_id = str(op.pk)
+        # Once per 5 minutes at most (per part); after a Redis restart the marker is gone with the message.
+        if _redis().set(f"webgns:resent:{operation_id}:{op.part}", 1, nx=True, ex=300):
+            run_operation.apply_async(args=[operation_id, op.part], queue=part_queue(op))
             resent.append(operation_id)
     return resent

@@ -12,4 +12,5 @@ def lab_engine():
 
     from webgns.compute.lab import LabEngine
 
-    return LabEngine(instance=settings.WEBGNS_INSTANCE, allowed_registries=settings.WEBGNS_ALLOWED_REGISTRIES)
+    return LabEngine(instance=settings.WEBGNS_INSTANCE, allowed_registries=settings.WEBGNS_ALLOWED_REGISTRIES,
+                     host=settings.WEBGNS_COMPUTE_HOST)

@@ -17,21 +17,30 @@ from webgns.tasks.status import save_link_state
 
 
 @shared_task(name="webgns.tasks.run_operation")
-def run_operation(operation_id: str) -> None:
-    op = claims.claim(operation_id)
+def run_operation(operation_id: str, part: int = 0) -> None:
+    """Run part `part` of the operation (one host's share: see `operations`), then hand it over."""
+    op = claims.claim(operation_id, part)
     if op is None:  # finished, past its deadline, or a live worker runs it (a redelivered task)
         return
+    following = None
     with claims.heartbeat(operation_id):
         remaining = (op.deadline - timezone.now()).total_seconds()
         with project_lock(str(op.project_id), timeout=max(1.0, remaining), owner=f"op-{op.pk}"):
             op.refresh_from_db()
             if op.finished is None:
-                operations.run(op)
+                following = operations.run(op)
+    # After the heartbeat stopped (it would otherwise mark the next part as claimed).
+    if following is not None:
+        claims.hand_over(op, following)
 
 
 def _link_nodes(link: Link) -> dict:
     return {str(n.id): node_spec(n) for n in Node.objects.filter(pk__in=[link.a_node_id, link.b_node_id])
             .select_related("template")}
+
+
+def _hosts(nodes: dict) -> dict[str, str]:
+    return {node_id: spec.compute_host for node_id, spec in nodes.items()}
 
 
 @shared_task(name="webgns.tasks.plumb_link")
@@ -41,8 +50,17 @@ def plumb_link(link_id: str) -> None:
         return
     with project_lock(str(link.project_id)):
         nodes = _link_nodes(link)
+        spec = link_spec(link, _hosts(nodes))
+        engine = lab_engine()
+        if spec.tunnel is not None:
+            # Between two hosts: this host makes its end as soon as its node runs (the far end is
+            # the other host's task); the link is up once both ends are.
+            state = engine.plumb_links([spec], nodes).get(link_id)
+            if state is not None:
+                save_link_state(link_id, state)
+            return
         if all(Node.objects.get(pk=n).status == STARTED for n in nodes):
-            state = lab_engine().plumb_links([link_spec(link)], nodes).get(link_id, LinkState(LINK_DOWN))
+            state = engine.plumb_links([spec], nodes).get(link_id, LinkState(LINK_DOWN))
         else:
             state = LinkState(LINK_DOWN)
         save_link_state(link_id, state)
@@ -55,9 +73,14 @@ def apply_impairments(link_id: str) -> None:
         return
     with project_lock(str(link.project_id)):
         link.refresh_from_db()
-        if link.status == LINK_DOWN:
+        nodes = _link_nodes(link)
+        spec = link_spec(link, _hosts(nodes))
+        if link.status == LINK_DOWN and spec.tunnel is None:
             return  # applied when the link comes up
-        save_link_state(link_id, lab_engine().apply_impairments(link_spec(link), _link_nodes(link)))
+        state = lab_engine().apply_impairments(spec, nodes)
+        if spec.tunnel is not None and state.status == LINK_DOWN:
+            return  # this host's node does not run: its end gets the impairment when it is made
+        save_link_state(link_id, state)
 
 
 @shared_task(name="webgns.tasks.remove_link")

@@ -11,3 +11,9 @@ def compute_queue(host: str) -> str:
 def exec_queue(host: str) -> str:
     """Commands and console relays on `host`'s nodes (a threads pool: they mostly wait)."""
     return f"exec.{host}"
+
+
+def pool_queue(host: str) -> str:
+    """Resumes of claimed warm-pool copies on `host`: a worker of their own, so a student's Start
+    never waits behind lab starts (the pool's own refills among them)."""
+    return f"pool.{host}"

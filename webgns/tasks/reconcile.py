@@ -15,6 +15,7 @@ import redis
 from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
+from django.db.models import Q
 
 from webgns.compute.specs import (
     BRIDGE,
@@ -33,6 +34,7 @@ from webgns.labs.models import ComputeHost, Link, Node, Operation, Project
 from webgns.tasks import claims
 from webgns.tasks.engine import lab_engine
 from webgns.tasks.locks import _redis
+from webgns.tasks.queues import compute_queue
 from webgns.tasks.specs_from_models import link_spec, node_spec
 from webgns.tasks.status import save_link_state, set_node_status
 
@@ -45,8 +47,23 @@ def record_capabilities() -> dict:
     from webgns.compute.capabilities import detect_capabilities
 
     caps = asdict(detect_capabilities())
+    if settings.WEBGNS_UNDERLAY_ADDRESS:  # where other hosts send this host's links' VXLAN packets
+        caps["underlay_address"] = settings.WEBGNS_UNDERLAY_ADDRESS
     ComputeHost.objects.update_or_create(name=settings.WEBGNS_COMPUTE_HOST, defaults={"capabilities": caps})
     return caps
+
+
+@shared_task(name="webgns.tasks.reconcile.reconcile_all")
+def reconcile_all() -> list[str]:
+    """Beat's job on the coordinator's queue: one reconcile_host for each known compute host, on
+    that host's queue (each host can only see its own containers and links)."""
+    hosts = set(ComputeHost.objects.values_list("name", flat=True))
+    hosts |= set(Node.objects.values_list("compute_host", flat=True).distinct())
+    hosts.add(settings.WEBGNS_COMPUTE_HOST)
+    for host in sorted(hosts):
+        # Expires like beat's own job: one queued for a host whose worker is away is dropped.
+        reconcile_host.apply_async(queue=compute_queue(host), expires=settings.WEBGNS_RECONCILE_SECONDS)
+    return sorted(hosts)
 
 
 @shared_task(name="webgns.tasks.reconcile.reconcile_host")
@@ -124,13 +141,20 @@ def _reconcile_links(engine, busy_projects: set[str]) -> dict:
     re-plumbed when both run but the host lost the link — a node killed and started again outside
     webgns comes back in a new namespace without its interfaces. A node whose interfaces were made
     again runs its startup lines again (they configured the interfaces that were lost)."""
+    here = settings.WEBGNS_COMPUTE_HOST
     links = list(Link.objects.exclude(project_id__in=busy_projects)
-                 .filter(a_node__compute_host=settings.WEBGNS_COMPUTE_HOST)
+                 .filter(Q(a_node__compute_host=here) | Q(b_node__compute_host=here))
                  .select_related("a_node__template", "b_node__template", "a_node__project", "b_node__project"))
     went_down, to_check, nodes = [], [], {}
     for link in links:
         ends = (link.a_node, link.b_node)
+        if link.vni is not None:  # between two hosts: this host's end follows its own node only
+            ends = tuple(n for n in ends if n.compute_host == here)
+            for node in (link.a_node, link.b_node):
+                nodes[str(node.id)] = node_spec(node)
         idle = [n for n in ends if n.status != STARTED]
+        if idle and link.vni is not None:
+            continue  # its node's stop recorded its end down; nothing to make
         if idle:
             if link.status == LINK_UP:
                 save_link_state(str(link.id), LinkState(LINK_DOWN, f"node {idle[0].name} is {idle[0].status}"))
@@ -139,17 +163,21 @@ def _reconcile_links(engine, busy_projects: set[str]) -> dict:
         for node in ends:
             nodes[str(node.id)] = node_spec(node)
         to_check.append(link)
-    specs = {str(lk.id): link_spec(lk) for lk in to_check}
+    specs = {str(lk.id): link_spec(lk, {str(lk.a_node_id): lk.a_node.compute_host,
+                                         str(lk.b_node_id): lk.b_node.compute_host}) for lk in to_check}
     broken = engine.broken_links(list(specs.values()), nodes) if specs else {}
     # Also links recorded down/error whose nodes both run: plumbing is idempotent.
-    redo = set(broken) | {str(lk.id) for lk in to_check if lk.status != LINK_UP}
+    # A link between hosts is checked by its end here: redo it when that end is not up.
+    redo = set(broken) | {str(lk.id) for lk in to_check if lk.status != LINK_UP and (
+        lk.vni is None or (lk.ends or {}).get("a" if lk.a_node.compute_host == here else "b", {}).get("status")
+        != LINK_UP)}
     states = engine.plumb_links([specs[i] for i in redo], nodes) if redo else {}
     rerun: set[str] = set()
     for link_id, state in states.items():
         save_link_state(link_id, state)
         if link_id in broken and state.status == LINK_UP:
             link = specs[link_id]
-            rerun |= {link.a.node_id, link.b.node_id}
+            rerun |= {n for n in (link.a.node_id, link.b.node_id) if nodes[n].compute_host == here}
     for node_id in rerun:
         spec = nodes[node_id]
         if spec.startup and spec.kind not in (OVS, BRIDGE):
@@ -165,6 +193,7 @@ def _reconcile_links(engine, busy_projects: set[str]) -> dict:
 @worker_ready.connect
 def _on_worker_ready(sender=None, **kwargs) -> None:
     try:
-        reconcile_host.delay()
+        # This worker's own host: its start-up reconcile stays local.
+        reconcile_host.apply_async(queue=compute_queue(settings.WEBGNS_COMPUTE_HOST))
     except Exception:  # the worker must come up even if the broker hiccups
         log.exception("could not queue the start-up reconcile")

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from webgns.compute.specs import LinkState, NodeState
 from webgns.labs.api.serializers import LinkSerializer, NodeSerializer
-from webgns.labs.choices import OperationStatus
+from webgns.labs.choices import LinkStatus, OperationStatus
 from webgns.labs.events import publish
 from webgns.labs.models import Link, Node, Operation
 
@@ -26,14 +26,46 @@ def save_node_state(node_id: str, state: NodeState) -> Node | None:
     return set_node_status(node_id, state.status, state.error)
 
 
+END_NAMES = ("a", "b")
+
+
+def _combined(ends: dict) -> tuple[str, str]:
+    """A link between two hosts from its two ends' states: up when both are made, error when one
+    failed, otherwise down with the reason of the end that is not there."""
+    states = [ends.get(name) or {"status": LinkStatus.DOWN, "error": f"its {name} end is not made yet"}
+              for name in END_NAMES]
+    for wanted in (LinkStatus.ERROR, LinkStatus.DOWN):
+        for state in states:
+            if state["status"] == wanted:
+                return wanted, state.get("error", "")
+    return LinkStatus.UP, ""
+
+
 def save_link_state(link_id: str, state: LinkState) -> None:
+    """Record what the engine found; a state about one end (a link between two hosts, each making
+    its own end) is merged with the other end's, under a row lock (the other host writes too)."""
     with transaction.atomic():
-        link = Link.objects.filter(pk=link_id).first()
+        rows = Link.objects.filter(pk=link_id)
+        link = (rows.select_for_update() if state.end is not None else rows).first()
         if link is None:
             return
-        if link.status != state.status or link.error != state.error:
-            link.status, link.error = state.status, state.error
-            link.save(update_fields=["status", "error"])
+        fields = ["status", "error"]
+        if state.end is not None:
+            ends = dict(link.ends or {})
+            ends[END_NAMES[state.end]] = {"status": state.status, "error": state.error}
+            if ends != link.ends:
+                link.ends = ends
+                fields.append("ends")
+            status, error = _combined(ends)
+        else:
+            status, error = state.status, state.error
+            if link.ends:
+                link.ends = {}
+                fields.append("ends")
+        changed = link.status != status or link.error != error
+        if changed or "ends" in fields:
+            link.status, link.error = status, error
+            link.save(update_fields=fields)
             publish(link.project_id, "link.updated", link=LinkSerializer(link).data)
 
 

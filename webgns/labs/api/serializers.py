@@ -477,8 +477,8 @@ class LinkSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Link
-        fields = ["id", "a", "b", "status", "error", "impairment"]
-        read_only_fields = ["status", "error"]
+        fields = ["id", "a", "b", "status", "error", "impairment", "vni", "ends"]
+        read_only_fields = ["status", "error", "vni", "ends"]
 
     def to_representation(self, link: Link) -> dict:
         data = super().to_representation(link)

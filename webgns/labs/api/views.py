@@ -27,7 +27,7 @@ from webgns.labs.exec_slots import TooManyExecs, exec_slot
 from webgns.labs.models import Annotation, ComputeHost, Link, Node, Operation, Project, Template, UserLimits
 from webgns.labs.validators import project_name_from
 from webgns.node_rules import files_problem
-from webgns.tasks import host_tasks
+from webgns.tasks import host_tasks, routing
 
 
 def _accepted(op: Operation) -> Response:
@@ -75,9 +75,9 @@ class ProjectViewSet(viewsets.ModelViewSet):
 
     @transaction.atomic
     def perform_destroy(self, project: Project) -> None:
-        project_id = str(project.id)
+        project_id, hosts = str(project.id), dispatch.project_hosts(project)
         project.delete()
-        dispatch.project_deleted(project_id)
+        dispatch.project_deleted(project_id, hosts)
 
     @extend_schema(request=None, responses={202: dict})
     @action(detail=True, methods=["post"])
@@ -222,8 +222,8 @@ class NodeViewSet(ProjectScoped, viewsets.ModelViewSet):
         timeout = body.validated_data["timeout"]
         try:
             with exec_slot(request.user.pk, timeout):
-                result = host_tasks.exec_in_node.apply_async(args=[str(node.id), body.validated_data["command"],
-                                                                   timeout])
+                result = routing.send(host_tasks.exec_in_node, node.compute_host, str(node.id),
+                                      body.validated_data["command"], timeout, exec_work=True)
                 # The worker enforces the timeout; the margin covers queueing behind other execs.
                 outcome = result.get(timeout=timeout + EXEC_MARGIN_SECONDS)
         except TooManyExecs as refused:
@@ -246,7 +246,7 @@ class NodeViewSet(ProjectScoped, viewsets.ModelViewSet):
         if node.status != NodeStatus.STARTED:
             raise ValidationError({"node": [f"Node {node.name} is {node.status}; start it first."]})
         paths = body.validated_data["paths"]
-        result = host_tasks.read_node_files.apply_async(args=[str(node.id), paths])
+        result = routing.send(host_tasks.read_node_files, node.compute_host, str(node.id), paths, exec_work=True)
         try:
             read = result.get(timeout=60)
         except CeleryTimeout:

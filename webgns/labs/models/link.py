@@ -26,6 +26,12 @@ class Link(models.Model):
     impairment = models.JSONField(default=empty_impairment)
     status = models.CharField(max_length=16, choices=LinkStatus.choices, default=LinkStatus.DOWN)
     error = models.TextField(blank=True)
+    # Between nodes on two compute hosts: the VXLAN network id of the tunnel (webgns.labs.vnis);
+    # null for a link within one host.
+    vni = models.PositiveIntegerField(null=True, blank=True, unique=True)
+    # Between two hosts each host makes its own end: {"a": {"status", "error"}, "b": {...}}; the
+    # link is up when both are (webgns.tasks.status.save_link_state).
+    ends = models.JSONField(default=dict, blank=True)
     # A default rather than auto_now_add: a bulk import sets increasing values to keep its order.
     created = models.DateTimeField(default=timezone.now)
 

@@ -34,6 +34,12 @@ class Operation(models.Model):
     deadline = models.DateTimeField(default=default_deadline)
     worker = models.CharField(max_length=200, blank=True)  # host:pid of the process running it
     heartbeat = models.DateTimeField(null=True, blank=True)
+    # An operation over nodes on several compute hosts runs in parts, one worker after the other:
+    # [[host, step], ...] with step "all", "nodes" (start and plumb) or "startup" (startup lines);
+    # `part` is the one to run now, `problems` what earlier parts found (webgns.tasks.operations).
+    parts = models.JSONField(default=list)
+    part = models.PositiveSmallIntegerField(default=0)
+    problems = models.JSONField(default=list)
 
     class Meta:
         ordering = ["created"]
