@@ -47,6 +47,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from webgns.tasks.queues import COORDINATOR_QUEUE, compute_queue, exec_queue, pool_queue  # noqa: E402
+
 REDIS_URL = "redis://127.0.0.1:6379/13"
 WORKER_CONCURRENCY = 4  # as the Procfile runs it
 HOSTS = 4
@@ -124,15 +126,18 @@ class MemorySampler:
 
 
 def start_worker(env: dict, log: Path, queue: str = "lab") -> subprocess.Popen:
-    """A worker as the Procfile runs it: "lab" (processes) or the warm pool's "pool" (threads)."""
+    """A worker as the Procfile runs it: "lab" (processes: the coordinator's queue and this host's
+    compute and exec queues) or the warm pool's "pool" (threads: this host's pool queue)."""
+    host = env.get("WEBGNS_COMPUTE_HOST", "local")
     pool = ["--pool", "threads"] if queue == "pool" else []
+    queues = pool_queue(host) if queue == "pool" else f"{COORDINATOR_QUEUE},{compute_queue(host)},{exec_queue(host)}"
     command = [
         str(REPO / ".venv/bin/celery"),
         "-A",
         "webgns",
         "worker",
         "-Q",
-        queue,
+        queues,
         *pool,
         "--concurrency",
         str(WORKER_CONCURRENCY),
