@@ -32,6 +32,7 @@ import docker
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tests.conftest import wait_for  # noqa: E402
 from tests.multihost.second_host import (  # noqa: E402
     HOST_A_UNDERLAY,
     HOST_B_UNDERLAY,
@@ -39,7 +40,7 @@ from tests.multihost.second_host import (  # noqa: E402
     start_second_host,
     stop_second_host,
 )
-from tests.multihost.webgns_hosts import wait_for, webgns_on_two_hosts  # noqa: E402
+from tests.multihost.webgns_hosts import webgns_on_two_hosts  # noqa: E402
 from webgns.compute.links import LinkEnd, ensure_veth  # noqa: E402
 from webgns.compute.namespaces import NetlinkSessions, netns_path  # noqa: E402
 from webgns.compute.vxlan_links import Tunnel, ensure_vxlan_end  # noqa: E402
@@ -101,7 +102,7 @@ def deploy_seconds(stack, host_b, n: int, placement) -> tuple[float, dict]:
     started = time.monotonic()
     op_id = api.post(f"{base}/api/projects/{project['id']}/start/", timeout=60).json()["operation"]
     op = wait_for(lambda: (o := api.get(f"{base}/api/operations/{op_id}/", timeout=30).json())["status"]
-                  in ("done", "error") and o, 900, "the lab start", interval=0.2)
+                  in ("done", "error") and o, 900, what="the lab start", interval=0.2)
     elapsed = time.monotonic() - started
     links = api.get(f"{base}/api/projects/{project['id']}/links/", timeout=60).json()
     links = links["results"] if isinstance(links, dict) else links
@@ -112,7 +113,7 @@ def deploy_seconds(stack, host_b, n: int, placement) -> tuple[float, dict]:
     mine = {"label": f"webgns.project={project['id']}"}
     # sparse: a plain listing inspects each container, which races the removals it waits for.
     wait_for(lambda: not any(c.containers.list(all=True, sparse=True, filters=mine) for c in clients),
-             300, "the lab's containers to go", interval=0.5)
+             300, what="the lab's containers to go", interval=0.5)
     return elapsed, outcome
 
 

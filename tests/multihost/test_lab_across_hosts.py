@@ -26,7 +26,9 @@ from pathlib import Path
 import docker
 import pytest
 
-from .webgns_hosts import Lab, wait_for, webgns_on_two_hosts
+from tests.conftest import wait_for
+
+from .webgns_hosts import Lab, webgns_on_two_hosts
 
 pytestmark = [pytest.mark.multihost, pytest.mark.integration]
 
@@ -101,7 +103,7 @@ def test_a_lab_on_two_hosts_carries_traffic_is_shaped_and_leaves_nothing(two_hos
         "h1": ("started", "a"), "h2": ("started", "b"), "h3": ("started", "b"), "h4": ("started", "a"),
         "sw": ("started", "a")}
     links = wait_for(lambda: (found := lab.links()) and all(lk["status"] == "up" for lk in found.values()) and found,
-                     30, "every link up")
+                     30, what="every link up")
     assert {e: links[direct["id"]]["ends"][e]["status"] for e in "ab"} == {"a": "up", "b": "up"}
     # Each node is on its own host's dockerd, and only there.
     assert len(_containers(client_a, lab.project["id"])) == 3
@@ -118,9 +120,10 @@ def test_a_lab_on_two_hosts_carries_traffic_is_shaped_and_leaves_nothing(two_hos
     # A capture on host b's end of the cross-host link (its task runs on host b's worker).
     base = lab.url(f"/api/projects/{lab.project['id']}/links/{direct['id']}/captures/")
     capture = lab._post(base.removeprefix(stack.base_url), {"end": "b", "filter": "icmp"})
-    wait_for(lambda: stack.api.get(f"{base}{capture['id']}/").json()["status"] == "running", 30, "the capture to run")
+    wait_for(lambda: stack.api.get(f"{base}{capture['id']}/").json()["status"] == "running", 30,
+             what="the capture to run")
     assert lab.exec(h1, "ping -c 3 -i 0.2 -W 2 10.81.0.2")["exit_code"] == 0
-    wait_for(lambda: stack.api.get(f"{base}{capture['id']}/").json()["packets"] >= 6, 20, "six packets captured")
+    wait_for(lambda: stack.api.get(f"{base}{capture['id']}/").json()["packets"] >= 6, 20, what="six packets captured")
     stack.api.post(f"{base}{capture['id']}/stop/", timeout=30)
     packets = stack.api.get(f"{base}{capture['id']}/packets/", timeout=30).json()
     assert [p["protocol"] for p in packets].count("ICMP") >= 6, packets
@@ -136,7 +139,7 @@ def test_a_lab_on_two_hosts_carries_traffic_is_shaped_and_leaves_nothing(two_hos
     def shaped():
         return (bps := _tcp_bps(pid_h2, pid_h1, "10.81.0.2", seconds=4)) < RATE_KBPS * 1000 * 1.3 and bps
 
-    bps = wait_for(shaped, 60, "the rate limit to apply", interval=0.5)
+    bps = wait_for(shaped, 60, what="the rate limit to apply", interval=0.5)
     print(f"cross-host TCP: {free / 1e6:.1f} Mbit/s unshaped, {bps / 1e6:.2f} Mbit/s at rate_kbps={RATE_KBPS}")
     assert bps > RATE_KBPS * 1000 * 0.7, f"{bps / 1e6:.2f} Mbit/s"
     back = _tcp_bps(pid_h1, pid_h2, "10.81.0.1")  # b → a is not limited
@@ -144,7 +147,7 @@ def test_a_lab_on_two_hosts_carries_traffic_is_shaped_and_leaves_nothing(two_hos
 
     lab.delete()
     wait_for(lambda: not _containers(client_a, lab.project["id"]) and not _containers(client_b, lab.project["id"]),
-             60, "both hosts' containers to go")
+             60, what="both hosts' containers to go")
     for netns in (None, host_b.netns):  # no VXLAN device was ever left in either host's namespace
         assert "webgns" not in _vxlan_devices(netns), _vxlan_devices(netns)
     assert not os.path.exists(f"/run/netns/webgns-park-{lab.project['id']}")
@@ -164,12 +167,12 @@ def test_killing_host_bs_worker_shows_its_nodes_in_error_and_a_restart_brings_th
         went = None
         with contextlib.suppress(AssertionError):
             went = wait_for(lambda: lab.nodes()["pc-b"]["status"] == "error" and lab.nodes()["pc-b"], 35,
-                            "pc-b to show error")
+                            what="pc-b to show error")
         seen_after = time.monotonic() - killed
     finally:
         worker_b.start()
     # Restarted, host b's reconcile finds pc-b's container running: the truth comes back.
-    wait_for(lambda: lab.nodes()["pc-b"]["status"] == "started", 60, "pc-b started again")
+    wait_for(lambda: lab.nodes()["pc-b"]["status"] == "started", 60, what="pc-b started again")
     assert lab.nodes()["pc-a"]["status"] == "started"
     if went is None:
         # Marking a silent host's nodes `error` is the host monitor's (ComputeHost heartbeat, the

@@ -23,7 +23,8 @@ from pathlib import Path
 
 import redis
 
-from tests.live_stack import ROOT, VENV_BIN, LiveStack, _finished_startup
+from tests.conftest import wait_for
+from tests.live_stack import ROOT, VENV_BIN, LiveStack, _finished_startup, _terminate
 
 from .second_host import HOST_A_UNDERLAY, HOST_B_UNDERLAY, SecondHost
 
@@ -55,7 +56,7 @@ class RedisServer:
             time.sleep(0.1)
 
     def stop(self) -> None:
-        _stop_group(self.process)
+        _terminate(self.process)
 
 
 class HostBWorker:
@@ -90,20 +91,9 @@ class HostBWorker:
 
     def stop(self) -> None:
         if self.process is not None:
-            _stop_group(self.process)
+            _terminate(self.process)
 
 
-def _stop_group(process: subprocess.Popen, timeout: float = 15) -> None:
-    if process.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(5)
 
 
 @contextlib.contextmanager
@@ -128,14 +118,6 @@ def webgns_on_two_hosts(host_b: SecondHost, directory: Path) -> Iterator[tuple[L
         server.stop()
 
 
-def wait_for(predicate, timeout: float, what: str, interval: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 class Lab:
@@ -186,7 +168,7 @@ class Lab:
             op = self._get(f"/api/operations/{op_id}/")
             return op if op["status"] in ("done", "error") else None
 
-        return wait_for(finished, timeout, f"operation {path}")
+        return wait_for(finished, timeout, what=f"operation {path}")
 
     def exec(self, node: dict, command: str, timeout: int = 30) -> dict:
         response = self.api.post(self.url(f"/api/projects/{self.project['id']}/nodes/{node['id']}/exec/"),
