@@ -32,7 +32,6 @@ import docker
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.conftest import wait_for  # noqa: E402
 from tests.multihost.second_host import (  # noqa: E402
     HOST_A_UNDERLAY,
     HOST_B_UNDERLAY,
@@ -41,6 +40,7 @@ from tests.multihost.second_host import (  # noqa: E402
     stop_second_host,
 )
 from tests.multihost.webgns_hosts import webgns_on_two_hosts  # noqa: E402
+from tests.waiting import wait_for  # noqa: E402
 from webgns.compute.links import LinkEnd, ensure_veth  # noqa: E402
 from webgns.compute.namespaces import NetlinkSessions, netns_path  # noqa: E402
 from webgns.compute.vxlan_links import Tunnel, ensure_vxlan_end  # noqa: E402

@@ -3,13 +3,14 @@ and a real Celery worker (in-process thread, real Redis broker) for tests that d
 
 import io
 import os
-import time
 from collections.abc import Callable
 
 import pytest
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from tests.waiting import wait_for  # noqa: F401 - the tests import it from here
 
 os.environ.setdefault("WEBGNS_REDIS_URL", "redis://127.0.0.1:6379/9")
 
@@ -89,14 +90,6 @@ def worker(_session_worker, transactional_db):
     yield
 
 
-def wait_for(predicate: Callable[[], object], timeout: float = 60, interval: float = 0.2, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 def pytest_collection_modifyitems(config, items) -> None:

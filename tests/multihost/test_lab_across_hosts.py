@@ -26,7 +26,7 @@ from pathlib import Path
 import docker
 import pytest
 
-from tests.conftest import wait_for
+from tests.waiting import wait_for
 
 from .webgns_hosts import Lab, webgns_on_two_hosts
 
@@ -44,7 +44,8 @@ def two_hosts(host_b, tmp_path_factory):
 
 
 def _containers(client: docker.DockerClient, project_id: str) -> list:
-    return client.containers.list(all=True, filters={"label": f"webgns.project={project_id}"})
+    # sparse: a full listing inspects each container, which races the removals a test waits for.
+    return client.containers.list(all=True, sparse=True, filters={"label": f"webgns.project={project_id}"})
 
 
 def _pid(client: docker.DockerClient, project_id: str, node_id: str) -> int:

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import redis
 
-from tests.conftest import wait_for
 from tests.live_stack import ROOT, VENV_BIN, LiveStack, _finished_startup, _terminate
+from tests.waiting import wait_for
 
 from .second_host import HOST_A_UNDERLAY, HOST_B_UNDERLAY, SecondHost
 
