@@ -7,13 +7,11 @@ here has VXLAN. The underlay uses 10.250.x/30 addresses that exist only inside t
 
 from __future__ import annotations
 
-import json
-import shutil
 import subprocess
-import time
 
 import pytest
 
+from tests.iperf import iperf3_tcp, received_bps
 from webgns.compute.errors import LinkFailed
 from webgns.compute.impairments import apply_impairment
 from webgns.compute.links import LinkEnd
@@ -69,28 +67,14 @@ def test_a_vxlan_link_carries_full_size_frames_and_is_idempotent(two_hosts):
 
 
 def test_a_rate_limit_on_a_vxlan_end_shapes_tcp(two_hosts):
-    if shutil.which("iperf3") is None:
-        pytest.skip(reason="needs iperf3 (apt-get install iperf3) to measure the shaped rate")
     with NetlinkSessions() as sessions:
         end_a, _end_b, _, _ = plumb(sessions, two_hosts, vni=70002, alias="webgns:vx-rate")
         apply_impairment(end_a.netns, "eth0", Impairment(rate_kbps=5000), session=sessions.get(end_a.netns))
     sh(two_hosts["na"], "ip", "addr", "add", "10.62.0.1/24", "dev", "eth0")
     sh(two_hosts["nb"], "ip", "addr", "add", "10.62.0.2/24", "dev", "eth0")
-    server = subprocess.Popen(["ip", "netns", "exec", two_hosts["nb"], "iperf3", "-s", "-1", "-B", "10.62.0.2"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    try:
-        report: dict = {}
-        for _ in range(50):  # until the server listens
-            report = json.loads(sh(two_hosts["na"], "iperf3", "-c", "10.62.0.2", "-t", "2", "-J").stdout)
-            if "error" not in report:
-                break
-            time.sleep(0.1)
-        assert "error" not in report, report.get("error")
-        bps = report["end"]["sum_received"]["bits_per_second"]
-        assert 3.5e6 < bps < 5.6e6, bps
-    finally:
-        server.kill()
-        server.wait()
+    report = iperf3_tcp(f"/run/netns/{two_hosts['nb']}", f"/run/netns/{two_hosts['na']}", "10.62.0.2")
+    bps = received_bps(report)
+    assert 3.5e6 < bps < 5.6e6, bps
 
 
 def test_a_port_taken_by_a_foreign_interface_is_refused(two_hosts):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .guest_machine import GuestUnavailable, run_in_guest
+from .guest_results import boot_and_run, outcome_data
 
 pytestmark = pytest.mark.kernel
 
@@ -21,19 +21,11 @@ ISOLATED = {"h1_h2": 0, "h1_h4": 0, "h3_h4": 0}
 
 @pytest.fixture(scope="module")
 def guest() -> dict:
-    try:
-        run = run_in_guest(Path(__file__).with_name("guest_bridge_vlans.py"), modules=("veth", "bridge"), timeout=300)
-    except GuestUnavailable as why:
-        pytest.skip(str(why))
-    assert run.exit_status == 0, f"guest script failed:\n{run.guest_log[-3000:]}"
-    return run.results
+    return boot_and_run(Path(__file__).with_name("guest_bridge_vlans.py"), modules=("veth", "bridge"))
 
 
 def data_of(guest: dict, step: str) -> dict:
-    outcome = guest["steps"].get(step)
-    assert outcome is not None, f"the guest never ran {step}"
-    assert outcome["ok"], f"{step} failed inside the guest:\n{outcome['error']}"
-    return outcome["data"]
+    return outcome_data(guest, "steps", step)
 
 
 def ports(show: dict) -> dict:

@@ -17,7 +17,7 @@ import pytest
 from webgns.compute.specs import Impairment
 
 from .guest_checks import DELAY_MS, FIELD_CASES, TRANSITIONS
-from .guest_machine import GuestUnavailable, run_in_guest
+from .guest_results import boot_and_run, outcome_data
 
 pytestmark = pytest.mark.kernel
 
@@ -27,19 +27,11 @@ CLOCK_SLACK_MS = 1.0
 
 @pytest.fixture(scope="module")
 def guest() -> dict:
-    try:
-        run = run_in_guest(Path(__file__).with_name("guest_checks.py"), timeout=300)
-    except GuestUnavailable as why:
-        pytest.skip(str(why))
-    assert run.exit_status == 0, f"guest script failed:\n{run.guest_log[-3000:]}"
-    return run.results
+    return boot_and_run(Path(__file__).with_name("guest_checks.py"))
 
 
 def data_of(guest: dict, check: str) -> dict:
-    outcome = guest["checks"].get(check)
-    assert outcome is not None, f"the guest never ran {check}"
-    assert outcome["ok"], f"{check} failed inside the guest:\n{outcome['error']}"
-    return outcome["data"]
+    return outcome_data(guest, "checks", check)
 
 
 def test_guest_runs_a_kernel_with_the_modules(guest):

@@ -7,15 +7,12 @@ namespace; the underlay is the veth between the two hosts.
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-import time
 import uuid
 
 import docker
 import pytest
 
+from tests.iperf import iperf3_tcp
 from webgns.compute.links import LinkEnd
 from webgns.compute.namespaces import NetlinkSessions, netns_path
 from webgns.compute.vxlan_links import Tunnel, ensure_vxlan_end, remove_vxlan_end
@@ -30,24 +27,6 @@ def start_node(client: docker.DockerClient, name: str):
                                   cap_add=["NET_ADMIN", "NET_RAW"], labels={"webgns.test": "multihost"})  # fmt: skip
 
 
-def iperf3_between(server_pid: int, client_pid: int, address: str) -> dict:
-    if shutil.which("iperf3") is None:
-        pytest.skip(reason="needs iperf3 on the host (apt-get install iperf3) to push TCP through the link")
-    server = subprocess.Popen(["nsenter", f"--net=/proc/{server_pid}/ns/net", "iperf3", "-s", "-1", "-B", address],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    try:
-        report: dict = {"error": "never ran"}
-        for _ in range(50):  # until the server listens
-            done = subprocess.run(["nsenter", f"--net=/proc/{client_pid}/ns/net", "iperf3", "-c", address, "-t", "2",
-                                   "-J"], capture_output=True, text=True, timeout=30)  # fmt: skip
-            report = json.loads(done.stdout or "{}")
-            if "error" not in report:
-                return report
-            time.sleep(0.1)
-        raise AssertionError(f"iperf3 never connected: {report.get('error')}")
-    finally:
-        server.kill()
-        server.wait()
 
 
 def sh(container, command: str) -> tuple[int, str]:
@@ -75,7 +54,7 @@ def test_nodes_on_two_hosts_ping_and_carry_tcp_over_a_vxlan_link(host_b):
         code, output = sh(node_a, "ping -c 3 -i 0.2 -W 2 10.71.0.2")
         assert code == 0, output
         # TCP: iperf3 (the host's) in the two containers' namespaces, b sending to a.
-        report = iperf3_between(node_a.attrs["State"]["Pid"], node_b.attrs["State"]["Pid"], "10.71.0.1")
+        report = iperf3_tcp(end_a.netns, end_b.netns, "10.71.0.1")
         assert report["end"]["sum_received"]["bits_per_second"] > 50e6, report["end"]["sum_received"]
         with NetlinkSessions() as sessions:
             assert remove_vxlan_end(sessions, alias, end_a)

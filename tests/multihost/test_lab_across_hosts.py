@@ -15,7 +15,6 @@ is started and removed by fixtures, also when a test fails.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import shutil
 import subprocess
@@ -26,7 +25,9 @@ from pathlib import Path
 import docker
 import pytest
 
+from tests.iperf import iperf3_tcp, received_bps
 from tests.waiting import wait_for
+from webgns.compute.namespaces import netns_path
 
 from .webgns_hosts import Lab, webgns_on_two_hosts
 
@@ -54,24 +55,10 @@ def _pid(client: docker.DockerClient, project_id: str, node_id: str) -> int:
 
 
 def _tcp_bps(server_pid: int, client_pid: int, address: str, seconds: int = 3) -> float:
-    """iperf3 (the machine's) run in two nodes' namespaces: TCP from client to server, bits/s received."""
-    if shutil.which("iperf3") is None:
-        pytest.skip(reason="needs iperf3 on the machine (apt-get install iperf3) to measure TCP through the link")
-    server = subprocess.Popen(["nsenter", f"--net=/proc/{server_pid}/ns/net", "iperf3", "-s", "-1", "-B", address],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    try:
-        report: dict = {"error": "never ran"}
-        for _ in range(50):  # until the server listens
-            done = subprocess.run(["nsenter", f"--net=/proc/{client_pid}/ns/net", "iperf3", "-c", address, "-t",
-                                   str(seconds), "-J"], capture_output=True, text=True, timeout=60)  # fmt: skip
-            report = json.loads(done.stdout or "{}")
-            if "error" not in report:
-                return report["end"]["sum_received"]["bits_per_second"]
-            time.sleep(0.1)
-        raise AssertionError(f"iperf3 never connected: {report.get('error')}")
-    finally:
-        server.kill()
-        server.wait()
+    """TCP from one node to another (their namespaces), bits/s received."""
+    return received_bps(iperf3_tcp(netns_path(server_pid), netns_path(client_pid), address, seconds))
+
+
 
 
 def _vxlan_devices(netns: str | None) -> str:
