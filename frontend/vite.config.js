@@ -1,4 +1,4 @@
-// Builds the page bundles into dist/ with stable names (editor.js, projects.js, courses.js, terminal.js, common.js, their .css),
+// Builds the page bundles into dist/ with stable names (editor.js, projects.js, courses.js, terminal.js, compute.js, common.js, their .css),
 // because Django templates reference them by name through {% static 'frontend/...' %}.
 import { resolve } from "node:path";
 import { defineConfig } from "vite";
@@ -16,6 +16,7 @@ export default defineConfig({
         projects: resolve(import.meta.dirname, "src/projects.js"),
         courses: resolve(import.meta.dirname, "src/courses.js"),
         terminal: resolve(import.meta.dirname, "src/terminal.js"),
+        compute: resolve(import.meta.dirname, "src/compute.js"),
       },
       output: {
         entryFileNames: "[name].js",

@@ -16,6 +16,7 @@ app = Celery(
         "webgns.tasks.link_load",
         "webgns.tasks.check_tasks",
         "webgns.tasks.pool_tasks",
+        "webgns.tasks.host_heartbeat",
     ],
 )
 app.config_from_object("django.conf:settings", namespace="CELERY")

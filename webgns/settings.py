@@ -267,6 +267,16 @@ WEBGNS_CAPTURE_MAX_PACKETS = int(os.environ.get("WEBGNS_CAPTURE_MAX_PACKETS", "5
 WEBGNS_CAPTURE_MAX_BYTES = int(os.environ.get("WEBGNS_CAPTURE_MAX_BYTES", str(64 << 20)))
 WEBGNS_CAPTURE_MAX_SECONDS = int(os.environ.get("WEBGNS_CAPTURE_MAX_SECONDS", "600"))
 WEBGNS_CAPTURE_PER_USER = int(os.environ.get("WEBGNS_CAPTURE_PER_USER", "4"))
+# Each compute worker writes its host's heartbeat (status, capacity) this often; a host silent for
+# WEBGNS_HOST_DOWN_AFTER turns `down` and its nodes `error` (README "Compute hosts").
+WEBGNS_HOST_HEARTBEAT_SECONDS = float(os.environ.get("WEBGNS_HOST_HEARTBEAT_SECONDS", "5"))
+WEBGNS_HOST_DOWN_AFTER = float(os.environ.get("WEBGNS_HOST_DOWN_AFTER", "15"))
+# What one host offers lab nodes (the scheduler's capacity): the memory their limits may add up to
+# (0: 80 % of the host's memory) and how many may run at once.
+WEBGNS_HOST_NODE_MEMORY_MB = int(os.environ.get("WEBGNS_HOST_NODE_MEMORY_MB", "0"))
+WEBGNS_HOST_MAX_NODES = int(os.environ.get("WEBGNS_HOST_MAX_NODES", "1000"))
+# A node whose template and settings name no memory limit counts as this much when placed.
+WEBGNS_NODE_MEMORY_DEFAULT_MB = int(os.environ.get("WEBGNS_NODE_MEMORY_DEFAULT_MB", "128"))
 # The compute host this worker serves; nodes carry it, tasks are routed to compute.<host>.
 WEBGNS_COMPUTE_HOST = os.environ.get("WEBGNS_COMPUTE_HOST", "local")
 # This host's address on the network between compute hosts: links to nodes on other hosts are

@@ -48,6 +48,7 @@ const $ = (id) => document.getElementById(id);
 class Editor {
   constructor(config) {
     this.projectId = config.projectId;
+    this.staff = config.staff === "1";
     this.api = new ApiClient(config.apiBase || "/api");
     this.store = new LabStore();
     this.notices = new Notices($("notices"));
@@ -175,7 +176,25 @@ class Editor {
         if (node) this.terminals.nodeStatus(id, node.status);
       }
     }
+    if (change.type.startsWith("node") || change.type === "reset") this.refreshHostFilter();
     this.refreshInspector(change);
+  }
+
+  /** The host filter: shown once the lab spans two compute hosts; dims the nodes of the other hosts. */
+  refreshHostFilter() {
+    const select = $("host-filter");
+    const hosts = [...this.canvas.labHosts()].sort();
+    select.hidden = hosts.length < 2;
+    const wanted = ["", ...hosts].join(",");
+    if (select.dataset.hosts === wanted) return;
+    select.dataset.hosts = wanted;
+    const chosen = hosts.includes(select.value) ? select.value : "";
+    select.replaceChildren(
+      Object.assign(document.createElement("option"), { value: "", textContent: "all hosts" }),
+      ...hosts.map((name) => Object.assign(document.createElement("option"), { value: name, textContent: `host ${name}` })),
+    );
+    select.value = chosen;
+    this.canvas.showOnlyHost(chosen);
   }
 
   /**
@@ -270,6 +289,12 @@ class Editor {
           remove: (id) => this.deleteElements({ nodes: [id], links: [] }),
           configure: (slot, node) =>
             new NodeConfig(slot, { api: this.api, projectId: this.projectId, template: this.palette.template(node.template) }, node.id),
+          ...(this.staff
+            ? {
+                hosts: () => this.hosts.filter((host) => host.status === "up").map((host) => host.name),
+                move: (id, host) => this.actions.moveNode(id, host),
+              }
+            : {}),
         },
         target.id,
       );
@@ -606,6 +631,7 @@ class Editor {
     $("btn-zoom-in").addEventListener("click", () => this.canvas.zoomStep(1));
     $("btn-zoom-out").addEventListener("click", () => this.canvas.zoomStep(-1));
     $("snap-grid").addEventListener("change", (event) => this.canvas.setSnap(event.target.checked));
+    $("host-filter").addEventListener("change", (event) => this.canvas.showOnlyHost(event.target.value));
     $("btn-undo").addEventListener("click", () => this.undo());
     for (const kind of ["text", "rect", "ellipse"]) $(`btn-add-${kind}`).addEventListener("click", () => this.addAnnotation(kind));
     $("btn-redo").addEventListener("click", () => this.redo());
@@ -671,4 +697,4 @@ class Editor {
 }
 
 const config = $("editor-config").dataset;
-new Editor({ projectId: config.projectId, apiBase: config.apiBase });
+new Editor({ projectId: config.projectId, apiBase: config.apiBase, staff: config.staff });

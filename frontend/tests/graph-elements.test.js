@@ -18,3 +18,13 @@ describe("graph elements", () => {
     expect(changedData(before, after)).toEqual({ impaired: "yes" });
   });
 });
+
+describe("nodeElement host badge", () => {
+  it("puts the compute host under the name only when the lab spans hosts", () => {
+    const node = { id: "n1", name: "r1", status: "started", compute_host: "b" };
+    expect(nodeElement(node).data.label).toBe("r1");
+    expect(nodeElement(node, { showHost: true }).data.label).toBe("r1\n@b");
+    expect(nodeElement(node).data.host).toBe("b");
+    expect(nodeElement({ ...node, compute_host: undefined }, { showHost: true }).data.label).toBe("r1");
+  });
+});

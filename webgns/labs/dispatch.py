@@ -5,16 +5,38 @@ Each task goes to the queue of the compute host of the node(s) it concerns
 (`webgns.tasks.routing`); a link between two hosts gets one task per host, each making its end.
 """
 
+from rest_framework import status
+from rest_framework.exceptions import APIException
+
 from webgns.labs.choices import OperationKind
-from webgns.labs.models import Link, Node, Operation, Project
+from webgns.labs.models import ComputeHost, Link, Node, Operation, Project
+from webgns.labs.models.compute_host import DOWN
 from webgns.tasks import host_tasks
 from webgns.tasks.routing import enqueue, enqueue_for_nodes, hosts_of
+
+
+class HostDown(APIException):
+    """A start asked of a host another host saw stop answering: it would wait for its deadline."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "compute_host_down"
+
+
+STARTS = (OperationKind.PROJECT_START, OperationKind.NODE_START, OperationKind.NODE_RESTART)
+
+
+def _refuse_down_hosts(hosts: set[str]) -> None:
+    for host in ComputeHost.objects.filter(name__in=hosts, status=DOWN).order_by("name"):
+        raise HostDown({"compute_host": [f"Compute host {host.name!r} is down ({host.status_reason}); "
+                                         "its nodes start once it answers again."]})
 
 
 def operation(project: Project, kind: str, user, target: Node | None = None) -> Operation:
     from webgns.tasks.operations import plan_parts
 
     nodes = [target] if target is not None else list(Node.objects.filter(project=project).only("compute_host"))
+    if kind in STARTS:
+        _refuse_down_hosts({n.compute_host for n in nodes})
     parts = plan_parts(kind, hosts_of(nodes))
     op = Operation.objects.create(project=project, kind=kind, user=user if user and user.pk else None,
                                   target=target.id if target else None, parts=parts)

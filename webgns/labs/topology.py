@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework import serializers
 
-from webgns.labs import impairment_fields, limits
+from webgns.labs import impairment_fields, limits, scheduler
 from webgns.labs.models import Annotation, Link, Node, Project, Template
 from webgns.labs.validators import validate_name, validate_project_name
 
@@ -114,6 +114,10 @@ def import_project(document: object, owner, name: str | None = None, template_ow
     project = Project(name=project_name, owner=owner)
     templates = usable_templates(template_owner, owner)
     nodes = _nodes(project, raw_nodes, templates)
+    try:
+        scheduler.place_nodes(nodes)
+    except scheduler.PlacementFailed as error:
+        _fail("nodes", str(error))
     links = _links(project, {n.name: n for n in nodes}, raw_links)
     annotations = _annotations(project, document.get("annotations", []))
     # Increasing timestamps keep the document's order (exports sort by them).

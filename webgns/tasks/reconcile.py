@@ -16,6 +16,7 @@ from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from webgns.compute.specs import (
     BRIDGE,
@@ -49,7 +50,8 @@ def record_capabilities() -> dict:
     caps = asdict(detect_capabilities())
     if settings.WEBGNS_UNDERLAY_ADDRESS:  # where other hosts send this host's links' VXLAN packets
         caps["underlay_address"] = settings.WEBGNS_UNDERLAY_ADDRESS
-    ComputeHost.objects.update_or_create(name=settings.WEBGNS_COMPUTE_HOST, defaults={"capabilities": caps})
+    ComputeHost.objects.update_or_create(name=settings.WEBGNS_COMPUTE_HOST,
+                                         defaults={"capabilities": caps, "last_seen": timezone.now()})
     return caps
 
 

@@ -15,9 +15,10 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.generic import TemplateView
 
 
-def page(template_name: str) -> Callable[..., HttpResponse]:
+def page(template_name: str, extra_context: dict | None = None) -> Callable[..., HttpResponse]:
     """A login-only page shell that also sets the CSRF cookie its API calls need."""
-    return login_required(ensure_csrf_cookie(TemplateView.as_view(template_name=template_name)))
+    view = TemplateView.as_view(template_name=template_name, extra_context=extra_context)
+    return login_required(ensure_csrf_cookie(view))
 
 
 @login_required

@@ -49,7 +49,10 @@ export function canvasStyle() {
       },
     },
     // Mappings only where the data exists: edgehandles' temporary elements have none.
-    { selector: "node[label]", style: { label: "data(label)" } },
+    // text-wrap: a lab across compute hosts puts the host under the name ("r1\n@b").
+    { selector: "node[label]", style: { label: "data(label)", "text-wrap": "wrap" } },
+    // The host filter dims the nodes of the other hosts; they stay clickable.
+    { selector: "node.other-host", style: { opacity: 0.25 } },
     { selector: "node[icon]", style: { "background-image": "data(icon)" } },
     { selector: "edge[sourceLabel]", style: { "source-label": "data(sourceLabel)", "target-label": "data(targetLabel)" } },
     { selector: 'edge[status = "up"]', style: { "line-color": "#5f9e6e" } },

@@ -276,7 +276,7 @@ export class LabCanvas {
 
   /** The Cytoscape definition of a lab node: graph-elements' data plus its role icon with a status badge. */
   nodeDefinition(node) {
-    const element = nodeElement(node);
+    const element = nodeElement(node, { showHost: this.labHosts().size > 1 });
     const role = roleOf(node, this.templates?.get(node.template));
     element.data.role = role;
     element.data.icon = iconUri(role, element.data.status);
@@ -291,8 +291,33 @@ export class LabCanvas {
     });
   }
 
+  /** The compute hosts this lab's nodes are on (the host badge and filter appear from two on). */
+  labHosts() {
+    if (!this.hostsCache || this.hostsCacheOf !== this.store.nodes.size) {
+      this.hostsCache = new Set([...this.store.nodes.values()].map((n) => n.compute_host).filter(Boolean));
+      this.hostsCacheOf = this.store.nodes.size;
+    }
+    return this.hostsCache;
+  }
+
+  /** Dims the nodes that are not on `host` (null: every node at full strength). */
+  showOnlyHost(host) {
+    this.onlyHost = host || null;
+    this.cy.batch(() => {
+      this.cy.nodes().forEach((el) => {
+        if (el.data("host") === undefined) return; // annotations carry no host
+        el.toggleClass("other-host", Boolean(this.onlyHost) && el.data("host") !== this.onlyHost);
+      });
+    });
+  }
+
   syncNode(node) {
     if (!node) return;
+    if (node.compute_host && !this.labHosts().has(node.compute_host)) {
+      // A new host in the lab (a move, or a second host's first node): every label gains its badge.
+      this.hostsCache = null;
+      for (const other of this.store.nodes.values()) if (other.id !== node.id) this.syncNode(other);
+    }
     const el = this.cy.getElementById(node.id);
     const wanted = this.nodeDefinition(node);
     if (el.empty()) {
@@ -301,6 +326,7 @@ export class LabCanvas {
     }
     const changed = changedData({ data: el.data() }, wanted);
     if (Object.keys(changed).length) el.data(changed);
+    if (this.onlyHost) el.toggleClass("other-host", wanted.data.host !== this.onlyHost);
     // Never yank a node out from under the user's mouse.
     if (!el.grabbed()) {
       const p = el.position();
@@ -318,6 +344,7 @@ export class LabCanvas {
     }
     const changed = changedData({ data: el.data() }, wanted);
     if (Object.keys(changed).length) el.data(changed);
+    if (this.onlyHost) el.toggleClass("other-host", wanted.data.host !== this.onlyHost);
     if (!el.grabbed()) {
       const p = el.position();
       if (p.x !== wanted.position.x || p.y !== wanted.position.y) el.position(wanted.position);

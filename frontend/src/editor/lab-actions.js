@@ -115,6 +115,13 @@ export class LabActions {
     if (this.store.nodes.has(id)) this.store.upsertNode({ id, name });
   }
 
+  /** Staff move a stopped node to another compute host (the API refuses a running one). */
+  async moveNode(id, host) {
+    const node = await this.api.patch(`${this.base}/nodes/${id}/`, { compute_host: host });
+    if (this.store.nodes.has(id)) this.store.upsertNode(node);
+    return node;
+  }
+
   async nodeAction(id, action) {
     try {
       await this.api.post(`${this.base}/nodes/${id}/${action}/`);

@@ -1,6 +1,7 @@
 /**
  * The side panel for one node: name (rename), live status with the error's reason, ports and what they link to,
- * and the node's actions (start, stop, restart, console, delete).
+ * the compute host it runs on (staff move a stopped node to another, after a confirmation that says what stays
+ * behind), and the node's actions (start, stop, restart, console, delete).
  *
  * Division of labour: draws one node from the store and calls back the editor for actions; rename errors from
  * the API are shown under the name input.
@@ -14,7 +15,8 @@ export class NodePanel {
    * @param {HTMLElement} container
    * @param {import("../lib/lab-store.js").LabStore} store
    * @param {object} on rename(id, name) → Promise, action(id, "start"|"stop"|"restart"), open(id), remove(id),
-   *   and optionally configure(slot, node) → a view with destroy() drawing the node's configuration into slot
+   *   optionally configure(slot, node) → a view with destroy() drawing the node's configuration into slot,
+   *   and, for staff, hosts() → the compute hosts that are up and move(id, host) → Promise
    */
   constructor(container, store, on, nodeId) {
     this.container = container;
@@ -42,12 +44,14 @@ export class NodePanel {
     this.statusLine = h("div", { className: "status-line" });
     this.portList = h("ul", { className: "port-list" });
     this.buttons = h("div", { className: "button-row" });
+    this.hostLine = h("div", { className: "host-line" });
     this.configSlot = h("section", { className: "node-config" });
     this.container.replaceChildren(
       h("h2", {}, "Node"),
       form,
       this.statusLine,
       h("div", { className: "muted" }, `${node.kind || "docker"}${node.template_name ? ` · ${node.template_name}` : ""}`),
+      this.hostLine,
       h("h3", {}, "Ports"),
       this.portList,
       this.buttons,
@@ -72,6 +76,7 @@ export class NodePanel {
       parts.push(h("div", { className: "node-error", role: "alert" }, node.error || "the node failed without a reason"));
     }
     this.statusLine.replaceChildren(...parts);
+    this.showHost(node);
     const links = this.store.linksOf(node.id);
     this.portList.replaceChildren(
       ...(node.ports || []).map((port) => {
@@ -99,6 +104,40 @@ export class NodePanel {
       ),
       h("button", { type: "button", className: "danger", onclick: () => this.on.remove(node.id) }, "Delete"),
     );
+  }
+
+  showHost(node) {
+    const label = h("span", {}, "Compute host ", h("code", { className: "host-name" }, node.compute_host || "?"));
+    const others = (this.on.hosts?.() || []).filter((name) => name !== node.compute_host);
+    if (!this.on.move || !others.length) return this.hostLine.replaceChildren(label);
+    if (this.hostLine.querySelector("select") === document.activeElement) return; // the user is choosing
+    const stopped = (node.status || "stopped") === "stopped";
+    const select = h(
+      "select",
+      { name: "move-to", disabled: !stopped, title: stopped ? "Move this node to another compute host" : "Stop the node to move it" },
+      h("option", { value: "" }, "move to…"),
+      ...others.map((name) => h("option", { value: name }, name)),
+    );
+    const error = h("div", { className: "field-error", "data-for": "compute_host", role: "alert" });
+    select.addEventListener("change", () => this.move(node, select, error));
+    this.hostLine.replaceChildren(label, " ", select, error);
+  }
+
+  async move(node, select, error) {
+    const host = select.value;
+    select.value = "";
+    if (!host) return;
+    const question =
+      `Move ${node.name} to compute host ${host}? Its container is removed from ${node.compute_host}: files written ` +
+      "inside it since it was created stay behind. Its configuration (files, startup lines, settings) comes along.";
+    if (!window.confirm(question)) return;
+    error.textContent = "";
+    try {
+      await this.on.move(node.id, host);
+    } catch (failure) {
+      const body = failure.body || {};
+      error.textContent = Array.isArray(body.compute_host) ? body.compute_host.join(" ") : failure.message;
+    }
   }
 
   async submitRename(event) {

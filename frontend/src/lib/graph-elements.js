@@ -19,14 +19,19 @@ export const STATUS_COLOURS = {
 
 export const KIND_SHAPES = { docker: "round-rectangle", bridge: "rectangle", ovs: "hexagon" };
 
-/** A Cytoscape node definition for an API node. */
-export function nodeElement(node) {
+/**
+ * A Cytoscape node definition for an API node. `showHost`: the lab spans several compute hosts, so each
+ * node's label carries its host as a badge line ("r1" over "@b").
+ */
+export function nodeElement(node, { showHost = false } = {}) {
   const status = STATUS_COLOURS[node.status] ? node.status : "stopped";
+  const host = node.compute_host || "";
   return {
     group: "nodes",
     data: {
       id: node.id,
-      label: node.name,
+      label: showHost && host ? `${node.name}\n@${host}` : node.name,
+      host,
       status,
       kind: node.kind || "docker",
       error: node.status === "error" ? node.error || "the node failed without a reason" : "",

@@ -16,7 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from webgns import image_reference
-from webgns.labs import impairment_fields, openflow_target
+from webgns.labs import impairment_fields, openflow_target, scheduler
 from webgns.labs.choices import NodeKind, NodeStatus
 from webgns.labs.models import Annotation, ComputeHost, Link, Node, Operation, Project, Template
 from webgns.labs.models.node import port_names
@@ -175,6 +175,20 @@ class TemplateSerializer(serializers.ModelSerializer):
     def validate_memory_mb(self, value: int | None) -> int | None:
         return _memory_mb(value, _is_staff(self))
 
+    def validate_compute_host(self, value: str) -> str:
+        if self.instance is not None and value == self.instance.compute_host:
+            return value
+        if not _is_staff(self):
+            raise serializers.ValidationError("Only staff place nodes on a compute host; the scheduler chooses.")
+        host = ComputeHost.objects.filter(name=value).first()
+        if host is None:
+            raise serializers.ValidationError(f"No compute host named {value!r} has reported.")
+        if not host.is_up():
+            raise serializers.ValidationError(f"Compute host {value!r} is down ({host.down_reason()}).")
+        if self.instance is not None and self.instance.status != NodeStatus.STOPPED:
+            raise serializers.ValidationError("Stop the node before moving it to another compute host.")
+        return value
+
     def validate_capabilities(self, value: object) -> list:
         problem = capabilities_problem(value)
         if problem:
@@ -279,13 +293,15 @@ class NodeSerializer(serializers.ModelSerializer):
     role = serializers.CharField(source="template.role", read_only=True)
     effective_files = serializers.SerializerMethodField()
     cpus = FiniteFloatField(required=False, allow_null=True)
+    # Chosen by the scheduler; staff may pin a new node to a host or move a stopped one.
+    compute_host = serializers.CharField(required=False, max_length=64)
 
     class Meta:
         model = Node
         fields = ["id", "name", "template", "kind", "role", "status", "error", "x", "y", "adapters", "ports",
                   "environment", "start_command", "startup", "openflow_controller", "files", "effective_files",
                   "sysctls", "vlans", "cpus", "memory_mb", "compute_host"]
-        read_only_fields = ["kind", "status", "error", "compute_host"]
+        read_only_fields = ["kind", "status", "error"]
         extra_kwargs = {"name": {"trim_whitespace": False}, "openflow_controller": {"trim_whitespace": False}}
         # Uniqueness per project is checked in validate_name, with a message that names the project.
         validators = []
@@ -342,6 +358,20 @@ class NodeSerializer(serializers.ModelSerializer):
     def validate_memory_mb(self, value: int | None) -> int | None:
         return _memory_mb(value, _is_staff(self))
 
+    def validate_compute_host(self, value: str) -> str:
+        if self.instance is not None and value == self.instance.compute_host:
+            return value
+        if not _is_staff(self):
+            raise serializers.ValidationError("Only staff place nodes on a compute host; the scheduler chooses.")
+        host = ComputeHost.objects.filter(name=value).first()
+        if host is None:
+            raise serializers.ValidationError(f"No compute host named {value!r} has reported.")
+        if not host.is_up():
+            raise serializers.ValidationError(f"Compute host {value!r} is down ({host.down_reason()}).")
+        if self.instance is not None and self.instance.status != NodeStatus.STOPPED:
+            raise serializers.ValidationError("Stop the node before moving it to another compute host.")
+        return value
+
     @extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}})
     def get_effective_files(self, node: Node) -> dict:
         """What the node gets on its next start: the template's files overridden by the node's."""
@@ -350,7 +380,7 @@ class NodeSerializer(serializers.ModelSerializer):
     def _validate_vlans(self, attrs: dict) -> None:
         template = attrs.get("template") or self.instance.template
         vlans = attrs["vlans"]
-        host = self.instance.compute_host if self.instance else Node._meta.get_field("compute_host").default
+        host = self.instance.compute_host if self.instance else attrs.get("compute_host", settings.WEBGNS_COMPUTE_HOST)
         if vlans and (refusal := vlans_refusal(template.kind, host)):
             raise serializers.ValidationError({"vlans": [refusal]})
         adapters = attrs.get("adapters") or (self.instance.adapters if self.instance else template.adapters)
@@ -374,7 +404,12 @@ class NodeSerializer(serializers.ModelSerializer):
         return attrs
 
     def create(self, validated_data: dict) -> Node:
+        pinned = validated_data.pop("compute_host", None)
         node = new_node(self.project, validated_data)
+        try:
+            scheduler.place_nodes([node], self.project, {0: pinned} if pinned else None)
+        except scheduler.PlacementFailed as error:
+            raise serializers.ValidationError({"compute_host": [str(error)]}) from error
         node.save()
         return node
 
@@ -418,7 +453,7 @@ def netem_refusal(project: Project, impairment: dict, hosts: set[str] | None = N
         return None
     if hosts is None:
         hosts = set(Node.objects.filter(project=project).values_list("compute_host", flat=True))
-    hosts = hosts or {"local"}
+    hosts = hosts or {settings.WEBGNS_COMPUTE_HOST}
     for host in ComputeHost.objects.filter(name__in=hosts):
         if not host.can("netem"):
             return (

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
@@ -18,9 +19,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webgns.contract import impairment_ranges
-from webgns.labs import access, dispatch, examples, limits, topology
+from webgns.labs import access, dispatch, examples, limits, scheduler, topology, vnis
 from webgns.labs.api import serializers as s
-from webgns.labs.choices import NodeKind, NodeStatus
+from webgns.labs.choices import LinkStatus, NodeKind, NodeStatus
 from webgns.labs.events import publish
 from webgns.labs.exec_slots import MARGIN_SECONDS as EXEC_MARGIN_SECONDS
 from webgns.labs.exec_slots import TooManyExecs, exec_slot
@@ -169,10 +170,28 @@ class NodeViewSet(ProjectScoped, viewsets.ModelViewSet):
 
     @transaction.atomic
     def perform_update(self, serializer) -> None:
+        moving = serializer.validated_data.get("compute_host", serializer.instance.compute_host) \
+            != serializer.instance.compute_host
+        if moving:
+            self._leave_host(serializer.instance)
         node = serializer.save()
+        if moving:
+            links = Link.objects.filter(models_q_node(node))
+            vnis.sync_vnis_of_node(node)
+            # Made again, on the new host (and as tunnels where they now span two), when both ends run.
+            links.update(status=LinkStatus.DOWN, error=f"node {node.name} moved to compute host "
+                         f"{node.compute_host!r}; the link is made again when both its nodes run", ends={})
         if "vlans" in serializer.validated_data and node.status == NodeStatus.STARTED:
             dispatch.node_vlans_changed(node)  # a running switch's ports change at once
         self._publish("node.updated", node)
+
+    @staticmethod
+    def _leave_host(node: Node) -> None:
+        """A stopped node moves: its old host removes its container (the files written inside it
+        stay behind; the node's own `files` come along) and its link ends, as if it were deleted."""
+        old = Node.objects.select_related("template", "project").get(pk=node.pk)
+        links = list(Link.objects.filter(models_q_node(old)).select_related("a_node__template", "b_node__template"))
+        dispatch.node_deleted(old, links)
 
     @transaction.atomic
     def perform_destroy(self, node: Node) -> None:
@@ -399,7 +418,13 @@ class ExampleInstantiateView(APIView):
 class ComputeView(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request) -> Response:
-        hosts = [{"name": h.name, "capabilities": h.capabilities, "last_seen": h.last_seen}
-                 for h in ComputeHost.objects.order_by("name")]
+        """Every compute host: status from its heartbeat, capabilities, capacity and what it runs."""
+        hosts = list(ComputeHost.objects.order_by("name"))
+        now = timezone.now()
+        loads = {load.name: load for load in scheduler.host_loads(hosts)}
+        hosts = [{"name": h.name, "status": "up" if h.is_up(now) else "down", "status_reason": h.down_reason(now),
+                  "last_seen": h.last_seen, "capabilities": h.capabilities, "capacity": h.capacity,
+                  "nodes": loads[h.name].nodes, "reserved_memory_mb": loads[h.name].used_memory_mb}
+                 for h in hosts]
         # The editor checks its impairment inputs against these: the same table the API and engine use.
         return Response({"hosts": hosts, "impairment_ranges": impairment_ranges.served_ranges()})

@@ -1,12 +1,14 @@
 """Where nodes run when there is more than one compute host: a small, pure placement policy.
 
-Division of labour: the scheduler in the web tier's tasks gathers the hosts (status, capacity,
+Division of labour: the scheduler (`webgns.labs.scheduler`) gathers the hosts (status, capacity,
 what they already run) and the nodes to place, calls `place`, and stores the chosen host on each
-node; this module only decides. The rule: a node pinned by staff goes to its host; the rest of a
-lab goes, whole, to the host with the most free memory that can take all of it (so links stay
-local veths, not VXLAN tunnels); a lab too large for any one host is split across hosts, most
-free memory first, keeping nodes in the order given (neighbours in a chain stay together). Course
-copies are placed one lab at a time, so a class spreads over the hosts by free memory.
+node; this module only decides, and imports neither Django nor the engine (the API and the engine
+may both read it). The rule: a node pinned by staff goes to its host; a node added to a lab joins
+the host its lab already uses when that host has room (`prefer`); the rest of a lab goes, whole,
+to the host with the most free memory that can take all of it (so links stay local veths, not
+VXLAN tunnels); a lab too large for any one host is split across hosts, most free memory first,
+keeping nodes in the order given (neighbours in a chain stay together). Course copies are placed
+one lab at a time, so a class spreads over the hosts by free memory.
 """
 
 from __future__ import annotations
@@ -54,8 +56,9 @@ class Placement:
         return set(self.hosts.values())
 
 
-def place(nodes: list[NodeDemand], hosts: list[HostLoad]) -> Placement:
-    """Choose a host for every node (the HostLoads are updated with what was placed)."""
+def place(nodes: list[NodeDemand], hosts: list[HostLoad], prefer: tuple[str, ...] = ()) -> Placement:
+    """Choose a host for every node (the HostLoads are updated with what was placed). `prefer`:
+    hosts the lab already uses, tried first, in that order, for the unpinned nodes."""
     by_name = {host.name: host for host in hosts}
     placement = Placement()
     free: list[NodeDemand] = []
@@ -74,6 +77,13 @@ def place(nodes: list[NodeDemand], hosts: list[HostLoad]) -> Placement:
     if not free:
         return placement
     total = sum(d.memory_mb for d in free)
+    for name in prefer:
+        host = by_name.get(name)
+        if host is not None and host.fits(total, len(free)):
+            for demand in free:
+                host.take(demand.memory_mb)
+                placement.hosts[demand.node] = host.name
+            return placement
     whole = [h for h in hosts if h.fits(total, len(free))]
     if whole:
         host = max(whole, key=lambda h: (h.free_memory_mb, -h.nodes, h.name))

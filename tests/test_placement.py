@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from webgns.compute.placement import HostLoad, NodeDemand, PlacementFailed, place
+from webgns.placement import HostLoad, NodeDemand, PlacementFailed, place
 
 
 def hosts(**free: int) -> list[HostLoad]:
@@ -54,3 +54,15 @@ def test_no_room_anywhere_says_so():
     pool[0].max_nodes = 2  # room by memory, not by count
     with pytest.raises(PlacementFailed, match=r"no compute host has room for node n2 \(64 MB; 1 of 1 up\)"):
         place(lab(3), pool)
+
+
+def test_a_node_added_to_a_lab_joins_the_host_its_lab_uses_while_it_has_room():
+    pool = hosts(a=1000, b=4000)
+    assert place(lab(1), pool, prefer=("a",)).spans() == {"a"}
+    full = [HostLoad("a", True, 100, max_nodes=100), HostLoad("b", True, 4000, max_nodes=100)]
+    assert place(lab(1, 200), full, prefer=("a",)).spans() == {"b"}
+
+
+def test_a_preferred_host_that_is_down_is_passed_over():
+    pool = [HostLoad("a", False, 4000, max_nodes=100), HostLoad("b", True, 1000, max_nodes=100)]
+    assert place(lab(2), pool, prefer=("a",)).spans() == {"b"}

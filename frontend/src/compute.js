@@ -1,0 +1,9 @@
+/** The Compute hosts page's entry (/compute/). */
+
+import "./styles/base.css";
+import "./styles/courses.css";
+
+import { HostsPage } from "./compute/hosts-page.js";
+import { ApiClient } from "./lib/api-client.js";
+
+new HostsPage(new ApiClient("/api")).start();
