@@ -212,6 +212,9 @@ WEBGNS_RECONCILE_SECONDS = float(os.environ.get("WEBGNS_RECONCILE_SECONDS", "30"
 # Exec runs on a queue of its own ("exec"), never in a lab operation's worker slot.
 WEBGNS_EXEC_TIMEOUT_MAX = float(os.environ.get("WEBGNS_EXEC_TIMEOUT_MAX", "120"))
 WEBGNS_EXEC_PER_USER = int(os.environ.get("WEBGNS_EXEC_PER_USER", "3"))
+# A command with a longer timeout runs as a job (202, then GET …/exec/<id>/): no web thread waits
+# minutes for a command.
+WEBGNS_EXEC_WAIT_MAX = float(os.environ.get("WEBGNS_EXEC_WAIT_MAX", "30"))
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL

@@ -56,3 +56,43 @@ def test_exec_on_an_ovs_switch_never_reaches_the_worker(api, lab_project, templa
     for _ in range(3):
         response = _exec(api, project, switch)
         assert response.status_code == 409 and "Open vSwitch" in response.json()["node"][0]
+
+
+def test_a_long_command_runs_as_a_job_the_client_polls(api, make_api, lab_project, templates):
+    """No web thread waits for it: 202 at once, `running` while it sleeps, then its output; the
+    job's id is no use on another node or to a user without the project."""
+    import time as _time
+
+    project = lab_project("job")
+    node = create_node(api, project, templates["busybox"], "pc1")
+    other = create_node(api, project, templates["busybox"], "pc2")
+    assert wait_operation(api, start(api, project))["status"] == "done"
+    wait_status(api, project, [node, other], "started")
+    url = f"/api/projects/{project['id']}/nodes/{node['id']}/exec/"
+    began = _time.monotonic()
+    response = api.post(url, {"command": "sleep 2; echo slept", "timeout": 60}, format="json")
+    assert response.status_code == 202, response.content
+    assert _time.monotonic() - began < 2  # answered before the command could have ended
+    job = response.json()
+    assert job["status"] == "running" and job["url"] == f"{url}{job['id']}/"
+    assert api.get(job["url"]).json()["status"] == "running"
+    assert api.get(f"/api/projects/{project['id']}/nodes/{other['id']}/exec/{job['id']}/").status_code == 404
+    assert make_api("mallory").get(job["url"]).status_code == 404
+
+    def finished():
+        body = api.get(job["url"]).json()
+        return body if body["status"] != "running" else None
+
+    from tests.waiting import wait_for
+
+    done = wait_for(finished, 60, what="the job's result")
+    assert done["status"] == "done" and done["exit_code"] == 0 and done["output"].strip() == "slept"
+    # A short one still answers in the same request unless told not to wait; a long one cannot.
+    assert api.post(url, {"command": "echo now", "timeout": 5}, format="json").json()["output"].strip() == "now"
+    refused = api.post(url, {"command": "true", "timeout": 60, "wait": True}, format="json")
+    assert refused.status_code == 400 and "WEBGNS_EXEC_WAIT_MAX" in refused.json()["wait"][0]
+    queued = api.post(url, {"command": "echo later", "timeout": 5, "wait": False}, format="json")
+    assert queued.status_code == 202
+    later = wait_for(lambda: api.get(queued.json()["url"]).json()["status"] == "done" and
+                     api.get(queued.json()["url"]).json(), 30, what="the short job")
+    assert later["output"].strip() == "later"

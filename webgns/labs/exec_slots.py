@@ -30,8 +30,8 @@ def _redis() -> redis.Redis:
     return redis.Redis.from_url(settings.REDIS_URL)
 
 
-@contextmanager
-def exec_slot(user_id: object, timeout: float) -> Iterator[None]:
+def take_slot(user_id: object, timeout: float) -> str:
+    """A slot for one command of `user_id` (expiring after its timeout and the margin), or TooManyExecs."""
     key = f"webgns:exec-slots:{user_id}"
     limit = settings.WEBGNS_EXEC_PER_USER
     slot = uuid.uuid4().hex
@@ -42,9 +42,20 @@ def exec_slot(user_id: object, timeout: float) -> Iterator[None]:
     pipe.zcard(key)
     pipe.expire(key, int(timeout + MARGIN_SECONDS) + 1)
     in_flight = pipe.execute()[2]
+    if in_flight > limit:
+        release_slot(user_id, slot)
+        raise TooManyExecs(limit)
+    return slot
+
+
+def release_slot(user_id: object, slot: str) -> None:
+    _redis().zrem(f"webgns:exec-slots:{user_id}", slot)
+
+
+@contextmanager
+def exec_slot(user_id: object, timeout: float) -> Iterator[None]:
+    slot = take_slot(user_id, timeout)
     try:
-        if in_flight > limit:
-            raise TooManyExecs(limit)
         yield
     finally:
-        _redis().zrem(key, slot)
+        release_slot(user_id, slot)

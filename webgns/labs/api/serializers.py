@@ -561,6 +561,18 @@ class ExecSerializer(serializers.Serializer):
     command = serializers.CharField(max_length=65536, trim_whitespace=False)
     # Capped (WEBGNS_EXEC_TIMEOUT_MAX, 120 s by default): long work belongs in a terminal.
     timeout = FiniteFloatField(required=False, default=30, min_value=0.1, max_value=settings.WEBGNS_EXEC_TIMEOUT_MAX)
+    # false: answer 202 with a job to poll; default: wait when the timeout is at most WEBGNS_EXEC_WAIT_MAX.
+    wait = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+    def validate(self, attrs: dict) -> dict:
+        short = attrs["timeout"] <= settings.WEBGNS_EXEC_WAIT_MAX
+        if attrs.get("wait") is None:
+            attrs["wait"] = short
+        elif attrs["wait"] and not short:
+            raise serializers.ValidationError({"wait": [
+                f"A request waits for at most {settings.WEBGNS_EXEC_WAIT_MAX:g} s (WEBGNS_EXEC_WAIT_MAX); "
+                "send \"wait\": false and read the result at the returned url."]})
+        return attrs
 
     def validate_command(self, value: str) -> str:
         if "\0" in value:

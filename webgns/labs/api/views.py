@@ -19,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webgns.contract import impairment_ranges
-from webgns.labs import access, dispatch, examples, limits, scheduler, topology, vnis
+from webgns.labs import access, dispatch, examples, exec_jobs, limits, scheduler, topology, vnis
 from webgns.labs.api import serializers as s
 from webgns.labs.choices import LinkStatus, NodeKind, NodeStatus
 from webgns.labs.events import publish
@@ -239,6 +239,14 @@ class NodeViewSet(ProjectScoped, viewsets.ModelViewSet):
         if node.status != NodeStatus.STARTED:
             raise ValidationError({"node": [f"Node {node.name} is {node.status}; start it first."]})
         timeout = body.validated_data["timeout"]
+        if not body.validated_data["wait"]:
+            try:
+                job = exec_jobs.start(node, request.user.pk, body.validated_data["command"], timeout)
+            except TooManyExecs as refused:
+                return Response({"detail": str(refused)}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+            return Response({"id": job, "status": "running",
+                             "url": f"/api/projects/{node.project_id}/nodes/{node.id}/exec/{job}/"},
+                            status=status.HTTP_202_ACCEPTED)
         try:
             with exec_slot(request.user.pk, timeout):
                 result = routing.send(host_tasks.exec_in_node, node.compute_host, str(node.id),
@@ -254,6 +262,18 @@ class NodeViewSet(ProjectScoped, viewsets.ModelViewSet):
         if isinstance(outcome, dict) and "refused" in outcome:
             return _conflict(f"Node {node.name}: {outcome['refused']}")
         return Response(outcome)
+
+    @extend_schema(request=None, responses={200: dict})
+    @action(detail=True, methods=["get"], url_path=r"exec/(?P<job_id>[0-9a-f-]{36})")
+    def exec_job(self, request, project_pk=None, pk=None, job_id: str = "") -> Response:
+        """A command started with `"wait": false`: `running`, or its result (`done` / `refused`)."""
+        node = self.get_object()
+        if not access.can_change(request.user, node.project):
+            raise PermissionDenied("You may look at this project but not change it.")
+        job = exec_jobs.read(job_id, node)
+        if job is None:
+            raise NotFound(f"No command {job_id} ran on node {node.name} (or its result is gone).")
+        return Response(job)
 
     @extend_schema(request=s.SaveConfigSerializer, responses={200: s.NodeSerializer})
     @action(detail=True, methods=["post"], url_path="save-config")
