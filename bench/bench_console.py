@@ -105,9 +105,9 @@ async def over_bare_exec(node: str, args) -> dict:
     import django
 
     django.setup()
-    from webgns.live.exec_session import ExecSession
+    from webgns.compute.pty_session import PtySession
 
-    session = await ExecSession.start(node, 200, 50)
+    session = await PtySession.start(node, 200, 50)
     try:
         return await measure(Stream(session.write, session.read), args.keystrokes, args.megabytes)
     finally:

@@ -17,6 +17,7 @@ app = Celery(
         "webgns.tasks.check_tasks",
         "webgns.tasks.pool_tasks",
         "webgns.tasks.host_heartbeat",
+        "webgns.tasks.console_relay",
     ],
 )
 app.config_from_object("django.conf:settings", namespace="CELERY")

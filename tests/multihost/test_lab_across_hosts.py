@@ -14,6 +14,7 @@ test fails.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import subprocess
@@ -23,8 +24,10 @@ from pathlib import Path
 
 import docker
 import pytest
+from websockets.asyncio.client import connect
 
 from tests.iperf import iperf3_tcp, received_bps
+from tests.live.console_client import Terminal
 from tests.waiting import wait_for
 from webgns.compute.namespaces import netns_path
 
@@ -58,6 +61,17 @@ def _tcp_bps(server_pid: int, client_pid: int, address: str, seconds: int = 3) -
     return received_bps(iperf3_tcp(netns_path(server_pid), netns_path(client_pid), address, seconds))
 
 
+
+
+async def _console_lines(stack, lab: Lab, node: dict, commands: list[str]) -> list[str]:
+    """Each command's output through the node's console socket (Daphne, then the node's host)."""
+    path = f"/ws/projects/{lab.project['id']}/nodes/{node['id']}/console/?token={stack.token}"
+    async with connect(f"{stack.ws_url}{path}", origin=stack.base_url, max_size=None, open_timeout=10) as socket:
+        async def receive(timeout: float) -> bytes:
+            return await asyncio.wait_for(socket.recv(), timeout)
+
+        term = Terminal(socket.send, receive)
+        return [await term.run(command, timeout=20) for command in commands]
 
 
 def _vxlan_devices(netns: str | None) -> str:
@@ -103,6 +117,11 @@ def test_a_lab_on_two_hosts_carries_traffic_is_shaped_and_leaves_nothing(two_hos
     assert result["exit_code"] == 0, result["output"]
     result = lab.exec(h3, "ping -c 3 -i 0.2 -W 2 -s 1472 10.82.0.4")  # full-size frames are not lost
     assert result["exit_code"] == 0, result["output"]
+
+    # A console on host b's node through Daphne: host b's console relay opens the shell there.
+    address, pinged = asyncio.run(_console_lines(stack, lab, h2, [
+        "ip -o -4 addr show eth0 | awk '{print $4}'", "ping -c 1 -W 3 10.81.0.1 >/dev/null; echo $?"]))
+    assert (address, pinged) == ("10.81.0.2/24", "0")
 
     # A capture on host b's end of the cross-host link (its task runs on host b's worker).
     base = lab.url(f"/api/projects/{lab.project['id']}/links/{direct['id']}/captures/")

@@ -1,10 +1,9 @@
 """Ending what a Docker exec started on this host: the one place that kills an exec's process tree.
 
-Division of labour: `node_exec` (commands with a timeout) and the console's exec session both ask
-Docker for an exec's host PID and hand it here. Docker does not end an exec'd process when its client
-goes away (moby #9098), so the caller must run on the node's own host: the PIDs are that host's.
-This module is the engine's (no Django); it is where the console relay's "open a PTY on a node"
-is meant to move as well (issue 16).
+Division of labour: `node_exec` (commands with a timeout) and the console's PTY session
+(`pty_session`, which opens the PTY) both ask Docker for an exec's host PID and hand it here. Docker
+does not end an exec'd process when its client goes away (moby #9098), so the caller must run on the
+node's own host: the PIDs are that host's.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """The console socket `ws/projects/<p>/nodes/<n>/console/`: a node's shell in the browser.
 
-Division of labour: `exec_session` owns the Docker side (start, resize, kill); this consumer checks
-access and pumps bytes. Output goes out as one binary frame per PTY read (up to 64 KiB), input is
-written as it comes (binary or text frames); a text frame that is exactly a JSON object
-`{"resize": [cols, rows]}` resizes the PTY instead. Terminal bytes reach the channel layer only on
-their way to watchers; a control socket never receives from it.
+Division of labour: `webgns.compute.pty_session` owns the Docker side (start, resize, kill) — here
+for a node of the web tier's own host, through the node's host's console relay (`console_relay`)
+for any other; this consumer checks access and pumps bytes. Output goes out as one binary frame
+per PTY read (up to 64 KiB), input is written as it comes (binary or text frames); a text frame
+that is exactly a JSON object `{"resize": [cols, rows]}` resizes the PTY instead. Terminal bytes
+reach the channel layer only on their way to watchers; a control socket never receives from it.
 
 `?cols=&rows=` sets the size at start; `?shell=<the template's console_shell>` (e.g. `vtysh` on FRR
 routers) runs that program instead of the shell. `?mode=control` (the default) is this interactive shell and
@@ -29,12 +30,14 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 
+from webgns.compute.pty_session import NodeNotRunning, PtySession, ShellFailed
 from webgns.live import close_codes
 from webgns.live.console_announce import announce_console_opened
+from webgns.live.console_relay import RelayedSession
 from webgns.live.console_sharing import Listener, SharedConsole, consoles_on
 from webgns.live.console_watch import NodeWatchConsumer
-from webgns.live.exec_session import ExecSession, NodeNotRunning, ShellFailed
 from webgns.live.project_access import admit_to_running_node
 
 log = logging.getLogger(__name__)
@@ -81,7 +84,7 @@ class NodeConsoleConsumer(AsyncWebsocketConsumer):
     # Redis connection and no blocking read per open terminal. (An alias that names no configured
     # layer makes Channels' get_channel_layer() answer None.)
     channel_layer_alias = "none: consoles use no channel layer"
-    session: ExecSession | None = None
+    session: PtySession | RelayedSession | None = None
     pump: asyncio.Task | None = None
     shared: SharedConsole | None = None  # this socket's own console, which others may join
     joined: SharedConsole | None = None  # the console this socket took over
@@ -115,7 +118,10 @@ class NodeConsoleConsumer(AsyncWebsocketConsumer):
             command = [offered]
         cols, rows = _dimension(query.get("cols")), _dimension(query.get("rows"))
         try:
-            self.session = await ExecSession.start(str(node.id), cols, rows, command)
+            if node.compute_host == settings.WEBGNS_COMPUTE_HOST and settings.WEBGNS_CONSOLE_RELAY != "always":
+                self.session = await PtySession.start(str(node.id), cols, rows, command)
+            else:  # another host's node: its own host opens the shell (README "Consoles through the node's host")
+                self.session = await RelayedSession.start(str(node.id), node.compute_host, cols, rows, command)
         except NodeNotRunning:
             await self.close(code=close_codes.NOT_FOUND)
             return

@@ -1,7 +1,9 @@
 """One interactive shell in a node's container: a Docker exec with a TTY, as an asyncio byte stream.
 
-Division of labour: this module speaks to Docker (find the node's container, create the exec,
-start it, resize it, end it); `console_consumer` bridges it to a websocket. The start request is
+Division of labour: this engine module speaks to Docker on the node's own host (find the node's
+container, create the exec, start it, resize it, end it — the ending through `node_pty`); the web
+tier's `console_consumer` bridges it to a websocket, directly when the node is on the web tier's
+own host, else through the host's console relay (`webgns.tasks.console_relay`). The start request is
 written by hand on an asyncio connection to the Docker socket: after the `101 UPGRADED` answer the
 same connection carries the PTY's raw bytes both ways, with no thread per console and no byte left
 behind in an HTTP client's buffer. Output is buffered as it arrives and handed out in chunks of up
@@ -10,7 +12,7 @@ PTY delivers in 4 KiB pieces) waits a millisecond to fill a big chunk, since eve
 has a fixed cost in the server that dwarfs the cost of its bytes.
 
 Docker does not end an exec'd process when its client goes away (moby #9098), so `close()` kills
-the shell and everything it started, by host PID (the web tier runs on the Docker host).
+the shell and everything it started, by host PID: this runs on the Docker host.
 """
 
 from __future__ import annotations
@@ -25,11 +27,11 @@ from urllib.parse import urlparse
 import docker
 from docker.errors import APIError, NotFound
 
+from webgns.compute.labels import NODE_LABEL
 from webgns.compute.node_pty import kill_process_tree
 
 log = logging.getLogger(__name__)
 
-NODE_LABEL = "webgns.node"  # the engine's label (webgns.compute.labels.NODE_LABEL); the web tier does not import it
 # bash when the image has it (history, completion), else the POSIX sh every image has.
 SHELL_COMMAND = ["/bin/sh", "-c", "command -v bash >/dev/null 2>&1 && exec bash -l || exec /bin/sh -l"]
 SHELL_ENV = ["TERM=xterm-256color", "COLORTERM=truecolor"]
@@ -70,7 +72,7 @@ def running_container(node_id: str) -> str:
     return found[0]["Id"]
 
 
-class ExecSession:
+class PtySession:
     """A started shell: `read()` its output, `write()` keystrokes, `resize()`, then `close()`."""
 
     def __init__(self, exec_id: str, stream: _RawStream) -> None:
@@ -81,7 +83,7 @@ class ExecSession:
     @classmethod
     async def start(
         cls, node_id: str, cols: int | None = None, rows: int | None = None, command: list[str] | None = None
-    ) -> ExecSession:
+    ) -> PtySession:
         """`command` replaces the default shell (e.g. ["vtysh"], a template's console shell)."""
         exec_id = await asyncio.to_thread(cls._create, node_id, command or SHELL_COMMAND)
         session = cls(exec_id, await _open_upgraded(exec_id))
