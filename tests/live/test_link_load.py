@@ -14,6 +14,7 @@ import uuid
 import docker
 import pytest
 from asgiref.sync import sync_to_async
+from django.conf import settings
 
 from tests.conftest import wait_for
 from tests.labs.factories import create_link, create_node, create_project
@@ -81,6 +82,6 @@ async def test_rate_limited_link_reads_ten_megabits(shaped_pair, communicator):
                 process.wait()
         await comm.disconnect()
     # Nobody watches: the sampler gives its lease up within a period or two.
-    await sync_to_async(wait_for)(lambda: not subscribers._redis().exists(subscribers.lease_key(project_id)), 10,
-                                  what="the sampler to stop")
+    lease = subscribers.lease_key(project_id, settings.WEBGNS_COMPUTE_HOST)
+    await sync_to_async(wait_for)(lambda: not subscribers._redis().exists(lease), 10, what="the sampler to stop")
     assert await sync_to_async(subscribers.count)(project_id) == 0

@@ -15,6 +15,8 @@ test fails.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import os
 import shutil
 import subprocess
@@ -72,6 +74,21 @@ async def _console_lines(stack, lab: Lab, node: dict, commands: list[str]) -> li
 
         term = Terminal(socket.send, receive)
         return [await term.run(command, timeout=20) for command in commands]
+
+
+async def _link_loads_during(stack, lab: Lab, link_id: str, traffic) -> list[float]:
+    """a_to_b bit rates `link.stats` reports for the link while `traffic()` runs (in a thread)."""
+    path = f"/ws/projects/{lab.project['id']}/events/?token={stack.token}"
+    loads: list[float] = []
+    async with connect(f"{stack.ws_url}{path}", origin=stack.base_url, max_size=None, open_timeout=10) as socket:
+        running = asyncio.create_task(asyncio.to_thread(traffic))
+        while not running.done():
+            with contextlib.suppress(TimeoutError):
+                event = json.loads(await asyncio.wait_for(socket.recv(), 1))
+                if event.get("type") == "link.stats" and link_id in event["links"]:
+                    loads.append(event["links"][link_id]["a_to_b"]["bps"])
+        await running
+    return loads
 
 
 def _vxlan_devices(netns: str | None) -> str:
@@ -148,6 +165,13 @@ def test_a_lab_on_two_hosts_carries_traffic_is_shaped_and_leaves_nothing(two_hos
     bps = wait_for(shaped, 60, what="the rate limit to apply", interval=0.5)
     print(f"cross-host TCP: {free / 1e6:.1f} Mbit/s unshaped, {bps / 1e6:.2f} Mbit/s at rate_kbps={RATE_KBPS}")
     assert bps > RATE_KBPS * 1000 * 0.7, f"{bps / 1e6:.2f} Mbit/s"
+    # Link load of the cross-host link, read at its a end on host a, through the events socket.
+    loads = asyncio.run(_link_loads_during(stack, lab, direct["id"],
+                                           lambda: _tcp_bps(pid_h2, pid_h1, "10.81.0.2", seconds=6)))
+    loaded = sorted(bps for bps in loads if bps > RATE_KBPS * 1000 * 0.3)
+    print(f"link.stats a_to_b of the cross-host link at rate_kbps={RATE_KBPS}: {[round(x / 1e6, 2) for x in loads]}")
+    assert len(loaded) >= 3, loads
+    assert RATE_KBPS * 1000 * 0.8 <= loaded[len(loaded) // 2] <= RATE_KBPS * 1000 * 1.2, loads
     back = _tcp_bps(pid_h1, pid_h2, "10.81.0.1")  # b → a is not limited
     assert back > 50e6, f"{back / 1e6:.1f} Mbit/s b → a"
 

@@ -375,6 +375,21 @@ class LabEngine:
                 continue
         return found
 
+    def tunnel_a_ends(self, links: Sequence[LinkSpec], nodes: Mapping[str, NodeSpec]) -> dict[str, LinkEnd]:
+        """The a end of every link to another host whose a end is here and runs. One end is enough
+        for the link's load: what it sent is a_to_b, what it received b_to_a; the b end's host
+        reads nothing, so each link is reported once."""
+        places = _Placement(self, nodes)
+        found: dict[str, LinkEnd] = {}
+        for link in links:
+            if self._local_ends(link, nodes) != [0]:
+                continue
+            try:
+                found[link.id] = places.end(link, 0).end
+            except (NodeDown, EngineError):
+                continue
+        return found
+
     # -- commands ------------------------------------------------------------------------------
 
     def exec(

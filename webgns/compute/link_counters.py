@@ -9,6 +9,8 @@ that carry an impairment (a pyroute2 qdisc dump of their ends' namespaces).
 
 Direction `a_to_b` is what a's end transmitted (its `tx_*`); its drops are a's transmit drops,
 a's root qdisc drops (a rate limit that overflows) and b's receive drops. `b_to_a` mirrors it.
+A link between two hosts is read at its a end alone (`halves`): `b_to_a` is then what a received,
+and the far host's drops are not counted.
 """
 
 from __future__ import annotations
@@ -51,6 +53,11 @@ def _direction(sender: EndCounters, receiver: EndCounters) -> DirectionCounters:
     return DirectionCounters(sender.tx_bytes, sender.tx_packets,
                              sender.tx_dropped + sender.qdisc_drops + receiver.rx_dropped,
                              sender.errors + receiver.errors)
+
+
+def _received(end: EndCounters) -> DirectionCounters:
+    """What arrived at `end` from a sender whose counters are on another host."""
+    return DirectionCounters(end.rx_bytes, end.rx_packets, end.rx_dropped, end.errors)
 
 
 class CounterReader:
@@ -110,10 +117,12 @@ class CounterReader:
             self._sessions.forget(netns)
         return drops
 
-    def read(self, ends: Mapping[str, tuple[LinkEnd, LinkEnd]], shaped: Collection[str] = ()
-             ) -> dict[str, tuple[DirectionCounters, DirectionCounters]]:
-        """Counters of every link whose two ends are found; `shaped` names the links with a qdisc to count drops of."""
-        wanted = {end.netns for pair in ends.values() for end in pair}
+    def read(self, ends: Mapping[str, tuple[LinkEnd, LinkEnd]], shaped: Collection[str] = (),
+             halves: Mapping[str, LinkEnd] | None = None) -> dict[str, tuple[DirectionCounters, DirectionCounters]]:
+        """Counters of every link whose two ends are found, and of the links of `halves` (a end
+        only: links to another host); `shaped` names the links with a qdisc to count drops of."""
+        halves = halves or {}
+        wanted = {end.netns for pair in ends.values() for end in pair} | {end.netns for end in halves.values()}
         for stale in set(self._sockets) - wanted:
             self._forget(stale)
         readings: dict[str | None, dict[int, dict[str, int]]] = {}
@@ -125,15 +134,19 @@ class CounterReader:
                 readings[netns] = sock.read()
             except OSError:
                 self._forget(netns)
-        drops = {netns: self._qdisc_drops(netns)
-                 for netns in {end.netns for link_id in shaped if link_id in ends for end in ends[link_id]}
-                 if netns in readings}
+        shaped_ends = [end for link_id in shaped for end in (ends.get(link_id) or ())]
+        shaped_ends += [halves[link_id] for link_id in shaped if link_id in halves]
+        drops = {netns: self._qdisc_drops(netns) for netns in {end.netns for end in shaped_ends} if netns in readings}
         out = {}
         for link_id, (a, b) in ends.items():
             end_a, end_b = self._end(a, readings, drops), self._end(b, readings, drops)
             if end_a is None or end_b is None:
                 continue
             out[link_id] = (_direction(end_a, end_b), _direction(end_b, end_a))
+        for link_id, a in halves.items():
+            end_a = self._end(a, readings, drops)
+            if end_a is not None:
+                out[link_id] = (_direction(end_a, EndCounters()), _received(end_a))
         return out
 
     def _end(self, end: LinkEnd, readings: dict, drops: dict) -> EndCounters | None:

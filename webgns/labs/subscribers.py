@@ -28,18 +28,20 @@ def count_key(project_id: object) -> str:
     return f"webgns:subscribers:{project_id}"
 
 
-def lease_key(project_id: object) -> str:
-    return f"webgns:linkload:{project_id}"
+def lease_key(project_id: object, host: str) -> str:
+    return f"webgns:linkload:{project_id}:{host}"
 
 
-def joined(project_id: object) -> bool:
-    """Count one subscriber in; True when no sampler holds the lease (the caller should ask for one)."""
+def joined(project_id: object, hosts: list[str]) -> list[str]:
+    """Count one subscriber in; the hosts (of `hosts`, the project's) where no sampler holds the
+    lease: the caller asks each of them for one."""
     pipe = _redis().pipeline()
     pipe.incr(count_key(project_id))
     pipe.expire(count_key(project_id), COUNT_TTL_SECONDS)
-    pipe.exists(lease_key(project_id))
-    _, _, leased = pipe.execute()
-    return not leased
+    for host in hosts:
+        pipe.exists(lease_key(project_id, host))
+    leased = pipe.execute()[2:]
+    return [host for host, taken in zip(hosts, leased, strict=True) if not taken]
 
 
 def left(project_id: object) -> None:
@@ -52,18 +54,26 @@ def count(project_id: object) -> int:
     return int(_redis().get(count_key(project_id)) or 0)
 
 
-def take_lease(project_id: object, owner: str) -> bool:
-    return bool(_redis().set(lease_key(project_id), owner, nx=True, ex=LEASE_SECONDS))
+def unleased(project_id: object, hosts: list[str]) -> list[str]:
+    """The hosts (of `hosts`) where no sampler of the project holds the lease."""
+    pipe = _redis().pipeline()
+    for host in hosts:
+        pipe.exists(lease_key(project_id, host))
+    return [host for host, taken in zip(hosts, pipe.execute(), strict=True) if not taken]
 
 
-def renew_lease(project_id: object, owner: str) -> bool:
+def take_lease(project_id: object, owner: str, host: str) -> bool:
+    return bool(_redis().set(lease_key(project_id, host), owner, nx=True, ex=LEASE_SECONDS))
+
+
+def renew_lease(project_id: object, owner: str, host: str) -> bool:
     """Extend our lease; False if it is no longer ours (it expired and another sampler took it)."""
     renewed = _redis().eval(
         "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('EXPIRE', KEYS[1], ARGV[2]) end return 0",
-        1, lease_key(project_id), owner, LEASE_SECONDS)
+        1, lease_key(project_id, host), owner, LEASE_SECONDS)
     return bool(renewed)
 
 
-def release_lease(project_id: object, owner: str) -> None:
+def release_lease(project_id: object, owner: str, host: str) -> None:
     _redis().eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
-                  1, lease_key(project_id), owner)
+                  1, lease_key(project_id, host), owner)

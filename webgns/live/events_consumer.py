@@ -37,18 +37,18 @@ def _numbered_snapshot(project_id: object) -> tuple[int, list[str] | None]:
 
 
 def _count_in(project_id: str) -> None:
-    if subscribers.joined(project_id):
-        from webgns.celery import app
-        from webgns.labs.models import Node
-        from webgns.tasks.queues import COORDINATOR_QUEUE, compute_queue
+    from django.conf import settings
 
-        # The sampler reads counters on a host: its nodes' (the first, for a lab on several hosts:
-        # link load covers that host's links).
-        host = Node.objects.filter(project_id=project_id).order_by("compute_host").values_list(
-            "compute_host", flat=True).first()
+    from webgns.celery import app
+    from webgns.labs.models import Node
+    from webgns.tasks.queues import compute_queue
+
+    # One sampler per compute host of the lab: each reads the counters of its own links. An empty
+    # lab's goes to the default host; a sampler asks the other hosts once nodes are placed there.
+    hosts = sorted(set(Node.objects.filter(project_id=project_id).values_list("compute_host", flat=True)))
+    for host in subscribers.joined(project_id, hosts or [settings.WEBGNS_COMPUTE_HOST]):
         # By name: the web tier never imports the engine the sampler drives.
-        app.send_task("webgns.tasks.link_load.sample_link_load", args=[project_id],
-                      queue=compute_queue(host) if host else COORDINATOR_QUEUE)
+        app.send_task("webgns.tasks.link_load.sample_link_load", args=[project_id], queue=compute_queue(host))
 
 
 class ProjectEventsConsumer(AsyncWebsocketConsumer):
