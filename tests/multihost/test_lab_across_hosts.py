@@ -183,6 +183,35 @@ def test_a_lab_on_two_hosts_carries_traffic_is_shaped_and_leaves_nothing(two_hos
     assert not os.path.exists(f"/run/netns/webgns-park-{lab.project['id']}")
 
 
+def test_an_ovs_switch_on_host_a_serves_a_node_on_host_b(two_hosts):
+    """The switch's port for the node on host b is a VXLAN device in host a's namespace."""
+    stack, host_b, _worker_b = two_hosts
+    client_a, client_b = docker.from_env(), host_b.client()
+    lab = Lab(stack, f"ovs-{uuid.uuid4().hex[:6]}")
+    pa = lab.node("pa", "busybox", "a", startup=["ip addr add 10.83.0.1/24 dev eth0"])
+    pb = lab.node("pb", "busybox", "b", startup=["ip addr add 10.83.0.2/24 dev eth0"])
+    sw = lab.node("sw", "ovs", "a")
+    across = lab.link(sw, "eth0", pb, "eth0")
+    lab.link(sw, "eth1", pa, "eth0")
+    assert across["vni"] is not None
+    op = lab.operation("start/")
+    assert op["status"] == "done", op["error"]
+    wait_for(lambda: all(lk["status"] == "up" for lk in lab.links().values()), 30, what="both links up")
+    result = lab.exec(pb, "ping -c 3 -i 0.2 -W 2 10.83.0.1")
+    assert result["exit_code"] == 0, result["output"]
+    result = lab.exec(pa, "ping -c 2 -W 2 -s 1472 10.83.0.2")  # full-size frames through the switch
+    assert result["exit_code"] == 0, result["output"]
+    pid_a, pid_b = _pid(client_a, lab.project["id"], pa["id"]), _pid(client_b, lab.project["id"], pb["id"])
+    for server, client, address in ((pid_b, pid_a, "10.83.0.2"), (pid_a, pid_b, "10.83.0.1")):
+        bps = _tcp_bps(server, client, address)
+        print(f"TCP through OVS (userspace datapath) across hosts to {address}: {bps / 1e6:.1f} Mbit/s")
+        assert bps > 10e6, f"{bps / 1e6:.1f} Mbit/s"
+    lab.delete()
+    wait_for(lambda: not _containers(client_a, lab.project["id"]) and not _containers(client_b, lab.project["id"]),
+             60, what="both hosts' containers to go")
+    assert "webgns" not in _vxlan_devices(None), _vxlan_devices(None)
+
+
 def test_killing_host_bs_worker_shows_its_nodes_in_error_and_a_restart_brings_them_back(two_hosts):
     stack, _host_b, worker_b = two_hosts
     lab = Lab(stack, f"kill-b-{uuid.uuid4().hex[:6]}")

@@ -37,7 +37,7 @@ from webgns.compute.kinds.registry import NodeKinds
 from webgns.compute.labels import link_alias, parked_name
 from webgns.compute.links import FRESH_VETH_QDISC, LinkEnd, ensure_veth, veth_present
 from webgns.compute.namespaces import NetlinkSessions
-from webgns.compute.offloads import disable_tx_checksum, isolate_host_port
+from webgns.compute.offloads import disable_gro, disable_tx_checksum, isolate_host_port
 from webgns.compute.specs import (
     ERROR,
     LINK_DOWN,
@@ -194,15 +194,20 @@ class LabEngine:
 
     def _plumb_tunnel_end(self, sessions: NetlinkSessions, places: _Placement, link: LinkSpec, index: int,
                           nodes: Mapping[str, NodeSpec]) -> LinkState:
-        """Make this host's end of a link to another host: a VXLAN device in the node's namespace,
-        with its direction's impairment. The other host makes the other end."""
+        """Make this host's end of a link to another host: a VXLAN device in the node's namespace
+        (an OVS switch's: in the host's, as the switch's port), with its direction's impairment. The
+        other host makes the other end."""
         try:
             placed = places.end(link, index)
-            if placed.ovs_bridge:
-                raise LinkFailed("an Open vSwitch switch cannot take a link to another compute host yet; "
-                                 "use a bridge switch there")
             tunnel = self._tunnel(link, index, nodes)
             created = ensure_vxlan_end(sessions, link_alias(link.id), placed.end, tunnel)
+            if placed.ovs_bridge:
+                disable_gro(placed.end.netns, placed.end.ifname)
+                self._attach_to_ovs(placed, None, link, fresh=created)
+            far = nodes.get((link.b, link.a)[index].node_id)
+            if far is not None and self.kinds.of(far).needs_full_checksums:
+                # Measured: without it ping crosses an OVS switch on the other host, TCP does not.
+                disable_tx_checksum(placed.end.netns, placed.end.ifname)
             if not (created and placed.impairment.is_empty):  # a fresh device has nothing to clear
                 impairments.apply_impairment(placed.end.netns, placed.end.ifname, placed.impairment)
         except NodeDown as down:
@@ -290,7 +295,9 @@ class LabEngine:
                     broken[link.id] = str(error)
         return broken
 
-    def _attach_to_ovs(self, placed: PlacedEnd, peer: PlacedEnd, link: LinkSpec, fresh: bool = False) -> None:
+    def _attach_to_ovs(self, placed: PlacedEnd, peer: PlacedEnd | None, link: LinkSpec, fresh: bool = False) -> None:
+        """`placed`'s host port joins its switch; `peer`: the veth's other end (None: the port is a
+        VXLAN end, whose far end is another host's)."""
         host_port = placed.end.ifname
         if fresh:
             # A port whose device vanished (its node was killed and started again behind webgns's
@@ -302,7 +309,8 @@ class LabEngine:
         # the userspace datapath forwards segments whose checksum the sender left "to be filled
         # in". The host end too, for packets OVS itself sends (e.g. a controller's packet-out).
         disable_tx_checksum(None, host_port)
-        disable_tx_checksum(peer.end.netns, peer.end.ifname)
+        if peer is not None:
+            disable_tx_checksum(peer.end.netns, peer.end.ifname)
         ovs_switch.add_port(placed.ovs_bridge, host_port, link.id)
         ovs_switch.set_port_vlans(host_port, dict(placed.vlan) if placed.vlan else None)
 

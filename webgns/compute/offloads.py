@@ -5,6 +5,9 @@ module makes those ends safe and correct:
 - TX checksum offload off (ethtool's ETHTOOL_STXCSUM ioctl): the userspace datapath forwards
   packets with the checksum still "to be filled in by hardware", so TCP segments arrive with a
   bad checksum and are dropped while ping (software checksums) works;
+- GRO off on a VXLAN port (ETHTOOL_SGRO): the kernel merges the segments it decapsulates into one
+  large frame before the packet socket sees it, and the userspace datapath cannot split it for a
+  1500-byte port, so TCP from the far host crawled (measured 0.2 Mbit/s);
 - the host stack kept out of host-namespace ends. The userspace datapath reads a port through a
   packet socket, and the kernel still hands every frame to the host's own IP stack too: a node
   that forged an ARP entry naming the port's MAC reached UDP listeners on any host address (seen:
@@ -25,23 +28,31 @@ from webgns.compute.namespaces import describe, open_socket
 
 SIOCETHTOOL = 0x8946
 ETHTOOL_STXCSUM = 0x00000017
+ETHTOOL_SGRO = 0x0000002C
 
 
 class _EthtoolValue(ctypes.Structure):
     _fields_ = [("cmd", ctypes.c_uint32), ("data", ctypes.c_uint32)]
 
 
-def disable_tx_checksum(netns: str | None, ifname: str) -> None:
-    """`ethtool -K <ifname> tx off`, through the ioctl, in `netns` (no ethtool binary needed there)."""
-    value = _EthtoolValue(ETHTOOL_STXCSUM, 0)
+def _ethtool_off(netns: str | None, ifname: str, command: int, what: str) -> None:
+    value = _EthtoolValue(command, 0)
     request = struct.pack("16sP", ifname.encode(), ctypes.addressof(value)).ljust(40, b"\0")
     with open_socket(netns) as sock:
         try:
             fcntl.ioctl(sock.fileno(), SIOCETHTOOL, request)
         except OSError as error:
-            raise LinkFailed(
-                f"cannot turn TX checksum offload off on {ifname} in {describe(netns)}: {error.strerror}"
-            ) from error
+            raise LinkFailed(f"cannot turn {what} off on {ifname} in {describe(netns)}: {error.strerror}") from error
+
+
+def disable_tx_checksum(netns: str | None, ifname: str) -> None:
+    """`ethtool -K <ifname> tx off`, through the ioctl, in `netns` (no ethtool binary needed there)."""
+    _ethtool_off(netns, ifname, ETHTOOL_STXCSUM, "TX checksum offload")
+
+
+def disable_gro(netns: str | None, ifname: str) -> None:
+    """`ethtool -K <ifname> gro off`, through the ioctl."""
+    _ethtool_off(netns, ifname, ETHTOOL_SGRO, "GRO")
 
 
 def isolate_host_port(ifname: str) -> None:

@@ -35,6 +35,10 @@ class NodeKind(ABC):
 
     #: whether commands can run in it (exec, startup lines, files, consoles)
     has_shell: bool = True
+    # Its ports forward frames in user space (OVS's netdev datapath), which neither fills in a
+    # checksum a sender left to "hardware" nor keeps the mark that says so: what comes to it must
+    # carry full checksums (`ethtool -K tx off` on the sending ends).
+    needs_full_checksums: bool = False
 
     @abstractmethod
     def start(self, node: NodeSpec, known: dict | None, listed: bool) -> NodeState:

@@ -20,6 +20,7 @@ from webgns.compute.specs import ERROR, STARTED, STOPPED, LinkSpec, NodeSpec, No
 
 class OvsSwitchNode(NodeKind):
     has_shell = False
+    needs_full_checksums = True
 
     def __init__(self, instance: str = "") -> None:
         self.instance = instance
