@@ -19,9 +19,10 @@ removed at the end, also on failure or Ctrl-C.
     .venv/bin/python bench/bench_classroom.py                 # 30 students
     .venv/bin/python bench/bench_classroom.py --students 10
     .venv/bin/python bench/bench_classroom.py --pool          # warm pool: prepare, then 30 claims
+    .venv/bin/python bench/bench_classroom.py --pool --spread 0   # the 30 claims in the same instant
 
 With `--pool` the teacher first prepares a seat per student (copies started, plumbed, paused);
-then the students press Start together and each is timed from the press to the first echo of a
+then the students press Start within 5 s (evenly; `--spread`) and each is timed from the press to the first echo of a
 shell in their pc1 (a Docker exec, as a console's shell is started), with p50/p95/worst, the
 time to prepare the pool and the host memory per paused copy. Then the teacher adds three
 checks and runs check-all on the 30 claimed copies: seconds until the grades grid is full, beside
@@ -51,6 +52,7 @@ from webgns.tasks.queues import COORDINATOR_QUEUE, compute_queue, exec_queue, po
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
 WORKER_CONCURRENCY = 4  # as the Procfile runs it
+POOL_CONCURRENCY = 4  # the pool worker's threads, as the Procfile runs it
 HOSTS = 4
 BARE_IMAGE = "webgns/busybox:latest"
 BARE_LABEL = "webgns.bench-classroom"
@@ -140,7 +142,7 @@ def start_worker(env: dict, log: Path, queue: str = "lab") -> subprocess.Popen:
         queues,
         *pool,
         "--concurrency",
-        str(WORKER_CONCURRENCY),
+        str(POOL_CONCURRENCY if queue == "pool" else WORKER_CONCURRENCY),
         "-l",
         "WARNING",
         "-n",
@@ -327,15 +329,18 @@ def wait_pool_paused(teacher, url: str, assignment: dict, seats: int, timeout: f
         time.sleep(0.2)
 
 
-def first_echo(url: str, assignment: dict, student, timeout: float) -> tuple[float, float, float]:
-    """Seconds from pressing Start to a shell's first echo in the copy's pc1, to the web's answer, and
-    to the resume operation's end (the worker's part), so that the report says where the time goes."""
+def first_echo(url: str, assignment: dict, student, timeout: float, delay: float = 0.0
+               ) -> tuple[float, float, float]:
+    """Seconds from pressing Start (after `delay`) to a shell's first echo in the copy's pc1, to the
+    web's answer, and to the resume operation's end (the worker's part), so that the report says
+    where the time goes."""
     import docker
     from django.db import connection
 
     from webgns.labs.models import Node, Operation
 
     client = docker.from_env()
+    time.sleep(delay)
     try:
         pressed = time.perf_counter()
         body = ok(student.post(f"{url}assignments/{assignment['id']}/start/"), 202)
@@ -362,7 +367,7 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, int(round(fraction * len(ordered))) - 1))]
 
 
-def pool_run(teacher, url: str, assignment: dict, students: list, timeout: float) -> None:
+def pool_run(teacher, url: str, assignment: dict, students: list, timeout: float, spread: float) -> None:
     seats = len(students)
     before = used_memory_bytes()
     started = time.perf_counter()
@@ -370,15 +375,17 @@ def pool_run(teacher, url: str, assignment: dict, students: list, timeout: float
     wait_pool_paused(teacher, url, assignment, seats, timeout)
     prepared = time.perf_counter() - started
     per_copy = (used_memory_bytes() - before) / seats
+    # The class presses within `spread` seconds, evenly (0: all in the same instant).
+    delays = [i * spread / seats for i in range(seats)]
     with ThreadPoolExecutor(max_workers=seats) as pool:
-        results = list(pool.map(lambda s: first_echo(url, assignment, s, timeout), students))
+        results = list(pool.map(lambda s, d: first_echo(url, assignment, s, timeout, d), students, delays))
     waits = sorted(r[0] for r in results)
     answers = sorted(r[1] for r in results)
     resumed = sorted(r[2] for r in results)
     p95 = percentile(waits, 0.95)
     print(f"\nwarm pool: {seats} copies of {HOSTS + 1} nodes prepared and paused in {prepared:.1f} s; "
           f"host memory {mb(per_copy)} per paused copy")
-    print(f"{seats} students pressing Start together, press -> first echo in pc1: "
+    print(f"{seats} students pressing Start within {spread:g} s, press -> first echo in pc1: "
           f"median {statistics.median(waits):.2f} s, p95 {p95:.2f} s, worst {waits[-1]:.2f} s; "
           f"the Start request answered in median {statistics.median(answers) * 1000:.0f} ms, "
           f"worst {answers[-1] * 1000:.0f} ms")
@@ -540,6 +547,8 @@ def main() -> int:
     parser.add_argument("--students", type=int, default=30)
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--pool", action="store_true", help="prepare a warm pool, then time the claims")
+    parser.add_argument("--spread", type=float, default=5.0,
+                        help="with --pool: the students press Start within this many seconds (0: together)")
     args = parser.parse_args()
     # A TERM (a killed terminal, `timeout`) cleans up like Ctrl-C does: through `finally`.
     signal.signal(signal.SIGTERM, interrupted)
@@ -563,7 +572,7 @@ def main() -> int:
         )
         if args.pool:
             start_all(url, assignment, [warm_up], args.timeout)  # the worker's engine loads, not measured
-            pool_run(teacher, url, assignment, crowd_students, args.timeout)
+            pool_run(teacher, url, assignment, crowd_students, args.timeout, args.spread)
             grid_run(teacher, url, assignment, args.timeout)
             return 0  # everything goes in `finally`
         bare = bare_containers(args.students * (HOSTS + 1))
