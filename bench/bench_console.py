@@ -5,8 +5,8 @@ through the REST API, then measures over the console websocket (`websockets` cli
   - echo latency: one byte sent, its PTY echo received; 1000 keystrokes; median and p99
   - throughput: `cat` of a 10 MB file, bytes received / time until the end marker
 and the same two figures on the bare Docker exec stream (no websocket, no Daphne) as a baseline,
-and over the websocket with the console relayed through the node's host's relay (a second stack
-with WEBGNS_CONSOLE_RELAY=always: the path of every node on another compute host).
+both for the default path, the console relayed through the node's host's relay, and for the
+web tier opening the shell itself (a second stack with WEBGNS_CONSOLE_RELAY=remote).
 
     .venv/bin/python bench/bench_console.py [--keystrokes 1000] [--megabytes 10] [--no-relay]
 """
@@ -125,20 +125,20 @@ def main() -> None:
     import os
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webgns.settings")
-    with LiveStack() as stack:
+    with LiveStack(env={"WEBGNS_CONSOLE_RELAY": "remote"}) as stack:
         project, node = start_lab(stack)
         ws = asyncio.run(over_websocket(stack, project, node, args))
         bare = asyncio.run(over_bare_exec(node, args))
-    rows = [("websocket via Daphne", ws), ("bare docker exec (baseline)", bare)]
+    rows = [("websocket, web tier's exec", ws), ("bare docker exec (baseline)", bare)]
     if not args.no_relay:
-        with LiveStack(env={"WEBGNS_CONSOLE_RELAY": "always"}) as stack:
+        with LiveStack() as stack:
             project, node = start_lab(stack)
             rows.append(("websocket via host relay", asyncio.run(over_websocket(stack, project, node, args))))
     print(f"console benchmark: {args.keystrokes} keystrokes, cat of {args.megabytes} MB")
     print(f"{'path':<30}{'echo median ms':>16}{'echo p99 ms':>14}{'cat MB/s':>11}")
     for name, r in rows:
         print(f"{name:<30}{r['median_ms']:>16.2f}{r['p99_ms']:>14.2f}{r['mbps']:>11.1f}")
-    ok = ws["median_ms"] < TARGET_MEDIAN_MS and ws["mbps"] >= TARGET_MBPS
+    ok = all(r["median_ms"] < TARGET_MEDIAN_MS and r["mbps"] >= TARGET_MBPS for name, r in rows if "bare" not in name)
     print(f"targets: median < {TARGET_MEDIAN_MS} ms, >= {TARGET_MBPS} MB/s: {'met' if ok else 'NOT met'}")
 
 

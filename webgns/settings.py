@@ -212,10 +212,11 @@ WEBGNS_RECONCILE_SECONDS = float(os.environ.get("WEBGNS_RECONCILE_SECONDS", "30"
 # Exec runs on a queue of its own ("exec"), never in a lab operation's worker slot.
 WEBGNS_EXEC_TIMEOUT_MAX = float(os.environ.get("WEBGNS_EXEC_TIMEOUT_MAX", "120"))
 WEBGNS_EXEC_PER_USER = int(os.environ.get("WEBGNS_EXEC_PER_USER", "3"))
-# Consoles of nodes on another compute host go through that host's console relay (exec.<host>);
-# "always" relays this host's too (a web tier on a machine of its own). How long a relay may take
-# to open the shell before the console closes with 4500.
-WEBGNS_CONSOLE_RELAY = os.environ.get("WEBGNS_CONSOLE_RELAY", "remote")
+# Every console goes through its node's host's console relay (exec.<host>): the web tier opens no
+# Docker exec and kills no host PID. "remote": the web tier opens this host's nodes' shells itself
+# (one machine only; 0.5 ms less echo). How long a relay may take to open the shell before the
+# console closes with 4500.
+WEBGNS_CONSOLE_RELAY = os.environ.get("WEBGNS_CONSOLE_RELAY", "always")
 WEBGNS_CONSOLE_RELAY_OPEN_SECONDS = float(os.environ.get("WEBGNS_CONSOLE_RELAY_OPEN_SECONDS", "20"))
 # A command with a longer timeout runs as a job (202, then GET …/exec/<id>/): no web thread waits
 # minutes for a command.

@@ -1,6 +1,7 @@
-"""Consoles through the node's host's relay (`WEBGNS_CONSOLE_RELAY=always` makes this host's nodes
-go through it too): the real console consumer, the real relay task on the in-process worker's
-`exec.<host>` queue, the real Redis, the engine's PTY in the container the engine started.
+"""Consoles through the node's host's relay (the default, `WEBGNS_CONSOLE_RELAY=always`; the other
+console tests go through it as well): the real console consumer, the real relay task on the
+in-process worker's `exec.<host>` queue, the real Redis, the engine's PTY in the container the
+engine started.
 
 The two-host test (tests/multihost) opens a console on a node of another dockerd through Daphne.
 """

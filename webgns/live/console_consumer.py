@@ -1,11 +1,12 @@
 """The console socket `ws/projects/<p>/nodes/<n>/console/`: a node's shell in the browser.
 
-Division of labour: `webgns.compute.pty_session` owns the Docker side (start, resize, kill) — here
-for a node of the web tier's own host, through the node's host's console relay (`console_relay`)
-for any other; this consumer checks access and pumps bytes. Output goes out as one binary frame
-per PTY read (up to 64 KiB), input is written as it comes (binary or text frames); a text frame
-that is exactly a JSON object `{"resize": [cols, rows]}` resizes the PTY instead. Terminal bytes
-reach the channel layer only on their way to watchers; a control socket never receives from it.
+Division of labour: `webgns.compute.pty_session` owns the Docker side (start, resize, kill), on the
+node's host, reached through that host's console relay (`console_relay`; directly only with
+WEBGNS_CONSOLE_RELAY=remote for this host's nodes); this consumer checks access and pumps bytes.
+Output goes out as one binary frame per PTY read (up to 64 KiB), input is written as it comes
+(binary or text frames); a text frame that is exactly a JSON object `{"resize": [cols, rows]}`
+resizes the PTY instead. Terminal bytes reach the channel layer only on their way to watchers; a
+control socket never receives from it.
 
 `?cols=&rows=` sets the size at start; `?shell=<the template's console_shell>` (e.g. `vtysh` on FRR
 routers) runs that program instead of the shell. `?mode=control` (the default) is this interactive shell and
@@ -118,9 +119,9 @@ class NodeConsoleConsumer(AsyncWebsocketConsumer):
             command = [offered]
         cols, rows = _dimension(query.get("cols")), _dimension(query.get("rows"))
         try:
-            if node.compute_host == settings.WEBGNS_COMPUTE_HOST and settings.WEBGNS_CONSOLE_RELAY != "always":
+            if node.compute_host == settings.WEBGNS_COMPUTE_HOST and settings.WEBGNS_CONSOLE_RELAY == "remote":
                 self.session = await PtySession.start(str(node.id), cols, rows, command)
-            else:  # another host's node: its own host opens the shell (README "Consoles through the node's host")
+            else:  # the node's own host opens the shell (README "Consoles and exec through the node's host")
                 self.session = await RelayedSession.start(str(node.id), node.compute_host, cols, rows, command)
         except NodeNotRunning:
             await self.close(code=close_codes.NOT_FOUND)
