@@ -107,7 +107,7 @@ async def over_bare_exec(node: str, args) -> dict:
     import django
 
     django.setup()
-    from webgns.compute.pty_session import PtySession
+    from webgns.compute.node_pty import PtySession
 
     session = await PtySession.start(node, 200, 50)
     try:

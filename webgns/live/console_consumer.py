@@ -1,6 +1,6 @@
 """The console socket `ws/projects/<p>/nodes/<n>/console/`: a node's shell in the browser.
 
-Division of labour: `webgns.compute.pty_session` owns the Docker side (start, resize, kill), on the
+Division of labour: `webgns.compute.node_pty` owns the Docker side (start, resize, kill), on the
 node's host, reached through that host's console relay (`console_relay`; directly only with
 WEBGNS_CONSOLE_RELAY=remote for this host's nodes); this consumer checks access and pumps bytes.
 Output goes out as one binary frame per PTY read (up to 64 KiB), input is written as it comes
@@ -33,7 +33,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
-from webgns.compute.pty_session import NodeNotRunning, PtySession, ShellFailed
+from webgns.compute.node_pty import NodeNotRunning, PtySession, ShellFailed
 from webgns.live import close_codes
 from webgns.live.console_announce import announce_console_opened
 from webgns.live.console_relay import RelayedSession

@@ -19,7 +19,7 @@ import time
 import redis.asyncio as aioredis
 from django.conf import settings
 
-from webgns.compute.pty_session import NodeNotRunning, ShellFailed
+from webgns.compute.node_pty import NodeNotRunning, ShellFailed
 from webgns.contract import console_relay as wire
 from webgns.tasks import routing
 from webgns.tasks.console_relay import open_console

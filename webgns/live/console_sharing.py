@@ -1,6 +1,6 @@
 """A control console as something others can join: its recent output (history) and who has joined.
 
-Division of labour: the control consumer owns the shell (`webgns.compute.pty_session`) and feeds every output
+Division of labour: the control consumer owns the shell (`webgns.compute.node_pty`) and feeds every output
 chunk to its `SharedConsole`; this module keeps the last `HISTORY_BYTES` of that output, hands
 them (then every later chunk, in order) to a joining teacher ("take over": the teacher's keys go
 into the same shell, so both see every keystroke), tells the owner's socket when someone joins or

@@ -1,4 +1,4 @@
-"""The console relay on a compute host: opens a node's shell (`webgns.compute.pty_session`) for a
+"""The console relay on a compute host: opens a node's shell (`webgns.compute.node_pty`) for a
 web tier that may run on another machine, and carries its bytes over Redis (`webgns.contract.
 console_relay` is the wire).
 
@@ -26,7 +26,7 @@ import redis.asyncio as aioredis
 from celery import shared_task
 from django.conf import settings
 
-from webgns.compute.pty_session import NodeNotRunning, PtySession, ShellFailed
+from webgns.compute.node_pty import NodeNotRunning, PtySession, ShellFailed
 from webgns.contract import console_relay as wire
 
 log = logging.getLogger(__name__)
