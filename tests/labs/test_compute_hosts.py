@@ -136,13 +136,19 @@ def test_a_full_host_is_passed_over_and_a_down_host_takes_nothing(api, templates
     assert create_node(api, project, templates["busybox"], "n1")["compute_host"] == "spare"
 
 
-def test_no_room_anywhere_is_a_400_on_compute_host(api, templates):
+def test_a_lab_larger_than_every_host_is_still_made_on_the_roomiest(api, templates):
+    """Designs need no room (nothing runs yet): the roomiest up host takes what does not fit."""
     _host("tiny", node_memory_mb=10)
+    _host("small", node_memory_mb=100)
+    _host("gone", node_memory_mb=65536, seen_ago=settings.WEBGNS_HOST_DOWN_AFTER + 5)
     project = create_project(api)
-    response = api.post(f"/api/projects/{project['id']}/nodes/",
-                        {"name": "n1", "template": str(templates["busybox"].id)}, format="json")
-    assert response.status_code == 400 and "no compute host has room" in response.json()["compute_host"][0]
-    assert not Node.objects.exists()
+    assert create_node(api, project, templates["busybox"], "n1")["compute_host"] == "small"
+    document = {"format": "webgns-topology", "version": 1, "name": "big",
+                "nodes": [{"name": f"n{i}", "template": "busybox"} for i in range(40)], "links": []}
+    response = api.post("/api/projects/import/", document, format="json")
+    assert response.status_code == 201, response.content
+    hosts = set(Node.objects.filter(project_id=response.json()["id"]).values_list("compute_host", flat=True))
+    assert hosts == {"small"}
 
 
 def test_without_any_host_reported_nodes_go_to_the_default_host(api, templates):

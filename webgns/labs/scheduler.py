@@ -8,6 +8,7 @@ or copied for a student (the whole lab: one host if it fits, so a class spreads 
 
 Before any worker has reported (no ComputeHost rows), or when no host is up, nodes go to this
 tier's WEBGNS_COMPUTE_HOST: designing a lab needs no worker, and Start says why it cannot run.
+Nor does it need room: a lab larger than the hosts offer is placed on the roomiest up host.
 """
 
 from __future__ import annotations
@@ -71,6 +72,18 @@ def place_nodes(nodes: list[Node], project: Project | None = None, pinned: dict[
         prefer = tuple(Node.objects.filter(project=project).values_list("compute_host", flat=True)
                        .order_by("compute_host").distinct())
     demands = [NodeDemand(str(i), memory_of(node), pinned.get(i)) for i, node in enumerate(nodes)]
-    placement = place(demands, loads, prefer=prefer)
+    try:
+        chosen = place(demands, loads, prefer=prefer).hosts
+    except PlacementFailed:
+        # More than the hosts offer: a design still gets made (nothing runs yet, and a lab of
+        # 2000 stopped nodes is a fine thing to draw); pins stand, the rest go to the up host with
+        # the most room (its own lab's first), and Start is where capacity bites.
+        chosen = {str(i): pinned.get(i) or _roomiest(loads, prefer) for i in range(len(nodes))}
     for i, node in enumerate(nodes):
-        node.compute_host = placement.hosts[str(i)]
+        node.compute_host = chosen[str(i)]
+
+
+def _roomiest(loads: list[HostLoad], prefer: tuple[str, ...]) -> str:
+    up = [load for load in loads if load.up]
+    preferred = [load for load in up if load.name in prefer]
+    return max(preferred or up, key=lambda load: (load.free_memory_mb, load.name)).name
