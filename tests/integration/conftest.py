@@ -47,8 +47,20 @@ def wait_status(api, project: dict, nodes: list[dict], status: str, timeout: flo
 
 
 def run(api, project: dict, node: dict, command: str, timeout: float = 20) -> dict:
+    """The command's result; one with a timeout past WEBGNS_EXEC_WAIT_MAX runs as a job (202),
+    whose result is read as a client would, at the URL it answers with."""
     response = api.post(f"/api/projects/{project['id']}/nodes/{node['id']}/exec/",
                         {"command": command, "timeout": timeout}, format="json")
+    if response.status_code == 202:
+        url = response.json()["url"]
+
+        def finished():
+            body = api.get(url).json()
+            return body if body["status"] != "running" else None
+
+        result = wait_for(finished, timeout + 30, what=f"the result of {command!r}")
+        assert result["status"] == "done", result
+        return result
     assert response.status_code == 200, response.content
     return response.json()
 
