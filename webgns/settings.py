@@ -284,8 +284,6 @@ WEBGNS_HOST_DOWN_AFTER = float(os.environ.get("WEBGNS_HOST_DOWN_AFTER", "15"))
 # (0: 80 % of the host's memory) and how many may run at once.
 WEBGNS_HOST_NODE_MEMORY_MB = int(os.environ.get("WEBGNS_HOST_NODE_MEMORY_MB", "0"))
 WEBGNS_HOST_MAX_NODES = int(os.environ.get("WEBGNS_HOST_MAX_NODES", "1000"))
-# A node whose template and settings name no memory limit counts as this much when placed.
-WEBGNS_NODE_MEMORY_DEFAULT_MB = int(os.environ.get("WEBGNS_NODE_MEMORY_DEFAULT_MB", "128"))
 # The compute host this worker serves; nodes carry it, tasks are routed to compute.<host>.
 WEBGNS_COMPUTE_HOST = os.environ.get("WEBGNS_COMPUTE_HOST", "local")
 # This host's address on the network between compute hosts: links to nodes on other hosts are

@@ -29,8 +29,9 @@ UNREPORTED_MEMORY_MB = 1 << 30
 
 
 def memory_of(node: Node) -> int:
-    """What a node counts for when placed: its memory limit, or the default for nodes without one."""
-    return node.effective_memory_mb or settings.WEBGNS_NODE_MEMORY_DEFAULT_MB
+    """What a node counts for when placed: its container's memory limit (one without a limit, as
+    much as the server's default)."""
+    return node.memory_limit_mb or settings.WEBGNS_NODE_MEMORY_MB
 
 
 def _reserved() -> dict[str, tuple[int, int]]:

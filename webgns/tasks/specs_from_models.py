@@ -25,8 +25,7 @@ def node_spec(node: Node) -> NodeSpec:
         environment=dict(node.environment),
         # The node's own, else its template's; neither set: the server's default; 0 (staff only): no limit.
         cpus=settings.WEBGNS_NODE_CPUS if node.effective_cpus is None else (node.effective_cpus or None),
-        memory_mb=(settings.WEBGNS_NODE_MEMORY_MB if node.effective_memory_mb is None
-                   else (node.effective_memory_mb or None)),
+        memory_mb=node.memory_limit_mb,
         startup=tuple(node.startup_lines),
         openflow_controller=node.openflow_controller,
         files=node.effective_files,

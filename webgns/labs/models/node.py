@@ -6,6 +6,7 @@ port it uses. That keeps "which ports exist" derivable and never out of step.
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -68,6 +69,13 @@ class Node(models.Model):
     @property
     def effective_memory_mb(self) -> int | None:
         return self.memory_mb if self.memory_mb is not None else self.template.memory_mb
+
+    @property
+    def memory_limit_mb(self) -> int | None:
+        """The container's memory limit: the node's own, else its template's, else the server's
+        default (WEBGNS_NODE_MEMORY_MB); None when set to 0 (no limit, staff only)."""
+        effective = self.effective_memory_mb
+        return settings.WEBGNS_NODE_MEMORY_MB if effective is None else (effective or None)
 
     @property
     def startup_lines(self) -> list[str]:
