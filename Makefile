@@ -9,13 +9,17 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := webgns.settings
 
-.PHONY: run test setup test-setup system services venv frontend images db kernel lint bench clean
+.PHONY: run test compute-host setup test-setup system services venv frontend images db kernel lint bench clean
 
 run: setup services
 	scripts/run.sh $(HOST) $(PORT)
 
 test: test-setup services
 	scripts/test.sh
+
+# Another compute host: its workers only, on the primary's Redis and database (README "Labs across hosts").
+compute-host: setup services
+	scripts/compute-host.sh
 
 setup: system venv frontend images db
 test-setup: test-system venv frontend images db kernel

@@ -21,22 +21,10 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# Three workers, each under scripts/supervise.sh (started again whenever it exits): this host's lab
-# operations (queue compute.<host>, plus the coordinator's "lab" with the beat that runs reconcile)
-# and exec (queue exec.<host>, threads), so that long execs never take the slots lab starts and
-# stops need. <host> is $WEBGNS_COMPUTE_HOST ("local" unless set).
+# This host's workers and the coordinator's queue with the beat that runs reconcile (workers.sh).
+source scripts/workers.sh
 if ! pgrep -f "celery -A webgns worker" >/dev/null; then
-  echo "Starting Celery workers under supervision (logs: var/log/worker.log, var/log/exec-worker.log)"
-  scripts/supervise.sh worker .venv/bin/celery -A webgns worker -Q "lab,compute.${WEBGNS_COMPUTE_HOST:-local}" -n lab@%h -B --concurrency 4 -l INFO \
-    --without-gossip --without-mingle --schedule var/celerybeat-schedule >>var/log/worker.log 2>&1 &
-  pids+=($!)
-  scripts/supervise.sh exec-worker .venv/bin/celery -A webgns worker -Q "exec.${WEBGNS_COMPUTE_HOST:-local}" -n exec@%h --pool threads \
-    --concurrency 8 -l INFO --without-gossip --without-mingle >>var/log/exec-worker.log 2>&1 &
-  pids+=($!)
-  # Warm pool (queue pool.<host>, threads): a claimed copy resumes without waiting behind lab starts.
-  scripts/supervise.sh pool-worker .venv/bin/celery -A webgns worker -Q "pool.${WEBGNS_COMPUTE_HOST:-local}" -n pool@%h --pool threads \
-    --concurrency 4 -l INFO --without-gossip --without-mingle >>var/log/pool-worker.log 2>&1 &
-  pids+=($!)
+  start_workers coordinator
 fi
 
 if ss -ltn "sport = :$port" | grep -q LISTEN; then

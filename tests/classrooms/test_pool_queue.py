@@ -1,6 +1,6 @@
 """A claimed copy resumes on its host's `pool.<host>` queue, and every kind of queue a task is sent
-to has a worker wherever webgns is run (Procfile, docker-compose, `make run`, the test worker and
-the live stack): a queue nobody consumes would leave students' Starts waiting for ever."""
+to has a worker wherever webgns is run (Procfile, docker-compose, `make run` and `make
+compute-host`, the test worker and the live stack): a queue nobody consumes would leave students' Starts waiting for ever."""
 
 from pathlib import Path
 
@@ -26,11 +26,17 @@ def test_every_queue_has_a_worker_everywhere():
     launchers = {
         "Procfile": (ROOT / "Procfile").read_text(),
         "docker-compose.yml": (ROOT / "docker-compose.yml").read_text(),
-        "scripts/run.sh": (ROOT / "scripts/run.sh").read_text(),
     }
     for queue in (compute_queue(HOST), exec_queue(HOST), pool_queue(HOST)):
         for name, text in launchers.items():
             assert queue in text, (name, queue)
+    # `make run` and `make compute-host` start theirs through scripts/workers.sh.
+    workers = (ROOT / "scripts/workers.sh").read_text()
+    assert "host=${WEBGNS_COMPUTE_HOST:-local}" in workers
+    for queue in (compute_queue("$host"), exec_queue("$host"), pool_queue("$host")):
+        assert queue in workers, queue
+    for script in ("scripts/run.sh", "scripts/compute-host.sh"):
+        assert "source scripts/workers.sh" in (ROOT / script).read_text(), script
     live = (ROOT / "tests/live_stack.py").read_text()
     conftest = (ROOT / "tests/conftest.py").read_text()
     for maker in ("compute", "exec", "pool"):
