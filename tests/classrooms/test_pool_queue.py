@@ -1,6 +1,7 @@
 """A claimed copy resumes on its host's `pool.<host>` queue, and every kind of queue a task is sent
 to has a worker wherever webgns is run (Procfile, docker-compose, `make run` and `make
-compute-host`, the test worker and the live stack): a queue nobody consumes would leave students' Starts waiting for ever."""
+compute-host`, the test worker and the live stack): a queue nobody consumes would leave students'
+Starts waiting for ever."""
 
 from pathlib import Path
 
