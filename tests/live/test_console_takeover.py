@@ -3,7 +3,8 @@ on a student's copy that the real engine started (busybox, real PTYs).
 
 A watcher that joins late first gets the last 64 KiB of the student's session; a teacher who
 takes over types into the student's own shell (the same `$$`), both see every keystroke, the
-student is told who joined and when they gave it back.
+student is told who joined and when they gave it back — whether the teacher's socket is served by
+the student's web process or by another (joined through the session's console relay).
 """
 
 import json
@@ -90,7 +91,18 @@ async def test_a_late_watcher_first_gets_the_recent_output(started_copies, commu
                 await comm.disconnect()
 
 
-async def test_take_over_joins_the_students_own_shell(started_copies, communicator):  # noqa: F811
+@pytest.fixture(params=["same process", "another process"])
+def where(request, monkeypatch) -> str:
+    """The teacher's take-over served by the student's web process, or by another one: then this
+    process's registry has nothing to join and the student's session is joined through its relay."""
+    if request.param == "another process":
+        from webgns.live import console_consumer
+
+        monkeypatch.setattr(console_consumer, "consoles_on", lambda node_id: [])
+    return request.param
+
+
+async def test_take_over_joins_the_students_own_shell(started_copies, communicator, where):  # noqa: F811
     copy = started_copies
     room = copy["room"]
     owner_token = await sync_to_async(token_of)(copy["owner"])
@@ -145,7 +157,7 @@ async def test_take_over_with_no_console_open_is_a_shell_of_ones_own(started_cop
         await teacher.comm.disconnect()
 
 
-async def test_the_joiner_is_closed_when_the_student_closes(started_copies, communicator):  # noqa: F811
+async def test_the_joiner_is_closed_when_the_student_closes(started_copies, communicator, where):  # noqa: F811
     copy = started_copies
     owner_token = await sync_to_async(token_of)(copy["owner"])
     teacher_token = await sync_to_async(token_of)(copy["room"].teacher)

@@ -29,14 +29,15 @@ import logging
 from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qs
 
+import redis.asyncio as aioredis
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from webgns.compute.node_pty import NodeNotRunning, PtySession, ShellFailed
-from webgns.live import close_codes
+from webgns.live import close_codes, console_registry
 from webgns.live.console_announce import announce_console_opened
-from webgns.live.console_relay import RelayedSession
+from webgns.live.console_relay import RelayedSession, RemoteJoin
 from webgns.live.console_sharing import Listener, SharedConsole, consoles_on
 from webgns.live.console_watch import NodeWatchConsumer
 from webgns.live.project_access import admit_to_running_node
@@ -89,6 +90,7 @@ class NodeConsoleConsumer(AsyncWebsocketConsumer):
     pump: asyncio.Task | None = None
     shared: SharedConsole | None = None  # this socket's own console, which others may join
     joined: SharedConsole | None = None  # the console this socket took over
+    remote: RemoteJoin | None = None  # ... or the session it joined through its relay (another process's)
     listener: Listener | None = None
 
     async def connect(self) -> None:
@@ -106,6 +108,10 @@ class NodeConsoleConsumer(AsyncWebsocketConsumer):
             others = [c for c in consoles_on(node.id) if c.owner != username] or consoles_on(node.id)
             if others:
                 await self._take_over(others[-1], username)
+                await announce_console_opened(user, node, "control")
+                return
+            # Not in this process: a session another web process opened, joined through its relay.
+            if await self._take_over_remote(node.id, username):
                 await announce_console_opened(user, node, "control")
                 return
             await self.send(text_data=json.dumps({"notice": NO_ONE_TO_JOIN}))
@@ -132,6 +138,9 @@ class NodeConsoleConsumer(AsyncWebsocketConsumer):
             return
         self.shared = SharedConsole(node.id, username, lambda message: self.send(text_data=json.dumps(message)))
         self.shared.open(self.session.write, (cols, rows) if cols and rows else None)
+        if isinstance(self.session, RelayedSession):  # joinable from any web process, not only this one
+            self.session.on_notice = lambda message: self.send(text_data=json.dumps(message))
+            await self.session.advertise(node.id, username, (cols, rows) if cols and rows else None)
         self.pump = asyncio.create_task(self._pump_output())
         await announce_console_opened(user, node, "control")
 
@@ -145,6 +154,33 @@ class NodeConsoleConsumer(AsyncWebsocketConsumer):
         if history:
             await self.send(bytes_data=history)
         self.pump = asyncio.create_task(self._pump_joined())
+
+    async def _take_over_remote(self, node_id: object, username: str) -> bool:
+        client = aioredis.from_url(settings.REDIS_URL)
+        try:
+            sessions = await console_registry.open_sessions(client, node_id)
+        finally:
+            await client.aclose()
+        sessions = [s for s in sessions if s.owner != username] or sessions
+        joined = await RemoteJoin.join(sessions[-1], username) if sessions else None
+        if joined is None:
+            return False
+        self.remote, history = joined
+        await self.send(text_data=json.dumps({"mode": "takeover", "owner": self.remote.owner,
+                                              "notice": takeover_notice(self.remote.owner)}))
+        if self.remote.size:
+            await self.send(text_data=json.dumps({"size": list(self.remote.size)}))
+        if history:
+            await self.send(bytes_data=history)
+        self.pump = asyncio.create_task(self._pump_remote())
+        return True
+
+    async def _pump_remote(self) -> None:
+        while (chunk := await self.remote.get()) is not None:
+            await self.send(bytes_data=chunk)
+        with contextlib.suppress(Exception):
+            await self.send(text_data=json.dumps({"notice": "the console you joined has closed"}))
+        await self.close(code=1000)
 
     async def _pump_joined(self) -> None:
         while (chunk := await self.listener.get()) is not None:
@@ -163,7 +199,7 @@ class NodeConsoleConsumer(AsyncWebsocketConsumer):
         await self.close(code=1000)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if self.joined is not None:
+        if self.joined is not None or self.remote is not None:
             await self._receive_joined(text_data, bytes_data)
             return
         if self.session is None:
@@ -189,7 +225,7 @@ class NodeConsoleConsumer(AsyncWebsocketConsumer):
             bytes_data = text_data.encode()
         if bytes_data:
             with contextlib.suppress(ConnectionError, OSError):
-                await self.joined.write(bytes_data)
+                await (self.joined or self.remote).write(bytes_data)
 
     async def disconnect(self, code: int) -> None:
         if self.pump is not None and self.pump is not asyncio.current_task():
@@ -199,6 +235,9 @@ class NodeConsoleConsumer(AsyncWebsocketConsumer):
         if self.joined is not None:
             await self.joined.leave(self.listener)
             self.joined = None
+        if self.remote is not None:
+            await self.remote.leave()
+            self.remote = None
         if self.shared is not None:
             await self.shared.close()
             self.shared = None

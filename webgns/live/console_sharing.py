@@ -7,9 +7,10 @@ into the same shell, so both see every keystroke), tells the owner's socket when
 leaves, and passes each chunk on to the node's watchers (`console_fanout`) tagged with its byte
 offset, so a watcher that was handed the history first can drop what it already has.
 
-The registry is per process: history and take-over reach consoles served by the same Daphne
-process (the shipped deployment runs one). A watcher in another process still sees live output
-through the channel layer, without history.
+This registry is per process. A take-over from another Daphne process joins the session through
+its host's console relay instead (`console_registry`, `console_relay.RemoteJoin`: the relay keeps
+the history too). A watcher in another process sees live output through the channel layer,
+without history.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ import contextlib
 import uuid
 from collections.abc import Awaitable, Callable
 
+from webgns.contract import console_relay as wire
 from webgns.live.console_fanout import OutputPublisher
 
-HISTORY_BYTES = 64 * 1024
+HISTORY_BYTES = wire.HISTORY_BYTES  # the relay keeps as much, for joiners from other processes
 # A joined terminal this far behind is dropped rather than buffered without end.
 MAX_LISTENER_BACKLOG = 4 * 1024 * 1024
 # Cut history at a line start when one is this close to the cut, so it does not begin mid-line.

@@ -55,7 +55,7 @@ async def serve(session: str, node_id: str, cols: int | None, rows: int | None, 
     """One console: the shell's output to the web tier, its input into the shell, until either ends."""
     client = aioredis.from_url(settings.REDIS_URL)
     pubsub = client.pubsub()
-    out = wire.output_channel(session)
+    relay = _Relay(client, wire.output_channel(session))
     shell = None
     tasks: list[asyncio.Task] = []
     try:
@@ -63,12 +63,17 @@ async def serve(session: str, node_id: str, cols: int | None, rows: int | None, 
         try:
             shell = await PtySession.start(node_id, cols, rows, command)
         except (NodeNotRunning, ShellFailed) as error:
-            await client.publish(out, wire.frame_json(wire.FAILED, {"running": not isinstance(error, NodeNotRunning),
-                                                                     "reason": str(error)}))
+            await client.publish(relay.out, wire.frame_json(wire.FAILED, {
+                "running": not isinstance(error, NodeNotRunning), "reason": str(error)}))
             return
-        await client.publish(out, wire.frame(wire.READY))
-        tasks = [asyncio.create_task(_pump_output(client, out, shell)), asyncio.create_task(_ping(client, out))]
-        await _pump_input(pubsub, shell, tasks[0])
+        await client.publish(relay.out, wire.frame(wire.READY))
+        tasks = [asyncio.create_task(relay.send_all()), asyncio.create_task(relay.pump_output(shell)),
+                 asyncio.create_task(relay.ping())]
+        await relay.pump_input(pubsub, shell, tasks[1])
+        if not tasks[1].done():  # the owner closed (or fell silent): joiners are told it ended
+            tasks[1].cancel()
+            await relay.to_everyone(wire.frame(wire.END))
+        await relay.drain(tasks[0])
     except Exception:
         log.exception("console relay session %s failed", session)
     finally:
@@ -85,40 +90,83 @@ async def serve(session: str, node_id: str, cols: int | None, rows: int | None, 
             await client.aclose()
 
 
-async def _pump_output(client, out: str, shell: PtySession) -> None:
-    try:
-        while chunk := await shell.read():
-            await client.publish(out, wire.frame(wire.DATA, chunk))
-    except (ConnectionError, OSError) as error:
-        log.info("console stream ended: %s", error)
-    await client.publish(out, wire.frame(wire.END))
+class _Relay:
+    """One session's fan-out: the owner's output channel and each joiner's reply channel, fed in
+    one order through one queue (a joiner's HISTORY is queued in the same step its snapshot is
+    taken, so it gets every later chunk once, after its history)."""
 
+    def __init__(self, client, out: str) -> None:
+        self.client, self.out = client, out
+        self.history = bytearray()
+        self.joiners: dict[str, str] = {}  # reply channel -> name
+        # Bounded: a slow Redis holds the shell's output back rather than growing without end.
+        self.outbox: asyncio.Queue[tuple[str, bytes] | None] = asyncio.Queue(maxsize=256)
 
-async def _ping(client, out: str) -> None:
-    while True:
-        await asyncio.sleep(wire.PING_SECONDS)
-        await client.publish(out, wire.frame(wire.PING))
+    async def to_everyone(self, frame: bytes) -> None:
+        for channel in [self.out, *self.joiners]:
+            await self.outbox.put((channel, frame))
 
+    async def send_all(self) -> None:
+        while (item := await self.outbox.get()) is not None:
+            await self.client.publish(*item)
 
-async def _pump_input(pubsub, shell: PtySession, output: asyncio.Task) -> None:
-    """Until the web side closes or falls silent, or the shell's output ended."""
-    heard = time.monotonic()
-    while not output.done():
-        message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
-        if message is None:
-            if time.monotonic() - heard > wire.SILENT_AFTER:
-                log.info("console relay: the web side went silent; closing the shell")
-                return
-            continue
-        heard = time.monotonic()
-        kind, payload = wire.parse(message["data"])
-        if kind == wire.DATA:
-            try:
-                await shell.write(payload)
-            except (ConnectionError, OSError):
-                return
-        elif kind == wire.RESIZE:
-            cols, rows = json.loads(payload)
-            await shell.resize(int(cols), int(rows))
-        elif kind == wire.CLOSE:
+    async def drain(self, sender: asyncio.Task) -> None:
+        """Let what is queued (the END among it) go out before the session's connection closes."""
+        with contextlib.suppress(asyncio.QueueFull):
+            self.outbox.put_nowait(None)
+        with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError, Exception):
+            await asyncio.wait_for(sender, 5)
+
+    async def pump_output(self, shell: PtySession) -> None:
+        try:
+            while chunk := await shell.read():
+                self.history += chunk
+                if len(self.history) > wire.HISTORY_BYTES:
+                    del self.history[: len(self.history) - wire.HISTORY_BYTES]
+                await self.to_everyone(wire.frame(wire.DATA, chunk))
+        except (ConnectionError, OSError) as error:
+            log.info("console stream ended: %s", error)
+        await self.to_everyone(wire.frame(wire.END))
+
+    async def ping(self) -> None:
+        while True:
+            await asyncio.sleep(wire.PING_SECONDS)
+            await self.to_everyone(wire.frame(wire.PING))
+
+    async def _joined(self, payload: bytes, active: bool) -> None:
+        request = json.loads(payload)
+        reply, name = str(request["reply"]), str(request["name"])
+        if active:
+            snapshot = bytes(self.history)
+            self.joiners[reply] = name
+            await self.outbox.put((reply, wire.frame(wire.HISTORY, snapshot)))
+        elif self.joiners.pop(reply, None) is None:
             return
+        typists = sorted(set(self.joiners.values()))
+        await self.outbox.put((self.out, wire.frame_json(wire.NOTICE, {
+            "takeover": {"by": name, "active": active, "typists": typists}})))
+
+    async def pump_input(self, pubsub, shell: PtySession, output: asyncio.Task) -> None:
+        """Until the web side closes or falls silent, or the shell's output ended."""
+        heard = time.monotonic()
+        while not output.done():
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+            if message is None:
+                if time.monotonic() - heard > wire.SILENT_AFTER:
+                    log.info("console relay: the web side went silent; closing the shell")
+                    return
+                continue
+            heard = time.monotonic()
+            kind, payload = wire.parse(message["data"])
+            if kind == wire.DATA:
+                try:
+                    await shell.write(payload)
+                except (ConnectionError, OSError):
+                    return
+            elif kind == wire.RESIZE:
+                cols, rows = json.loads(payload)
+                await shell.resize(int(cols), int(rows))
+            elif kind in (wire.JOIN, wire.LEAVE):
+                await self._joined(payload, kind == wire.JOIN)
+            elif kind == wire.CLOSE:
+                return
