@@ -70,7 +70,7 @@ class LabEngine:
         self.instance = instance
         self.host = host
         self.nodes = DockerNodes(self.docker, instance, allowed_registries)
-        self.kinds = NodeKinds(self.nodes, instance)
+        self.kinds = NodeKinds(self.nodes, instance, host)
 
     # -- nodes ---------------------------------------------------------------------------------
 
@@ -430,11 +430,11 @@ class LabEngine:
 
     def observe(self) -> dict[str, ObservedNode]:
         """Every labelled node on this host, by node id, as found (running or not)."""
-        return observe.labelled_nodes(self.nodes)
+        return observe.labelled_nodes(self.nodes, self.host)
 
     def remove_project(self, project_id: str) -> None:
         """Every container, OVS bridge and host interface of the project is gone. Idempotent."""
-        observe.remove_project(self.nodes, project_id)
+        observe.remove_project(self.nodes, project_id, self.host)
 
     def remove_orphans(self, known_project_ids: Collection[str], only: Collection[str] | None = None) -> list[str]:
         """Remove everything labelled with a project not in `known_project_ids`; returns what went.
@@ -442,7 +442,7 @@ class LabEngine:
         `only`, when given, restricts the sweep to those project ids: a caller that shares the
         host with other labs it does not know about (a test, a second database) stays in its lane.
         """
-        return observe.remove_orphans(self.nodes, known_project_ids, only)
+        return observe.remove_orphans(self.nodes, known_project_ids, only, self.host)
 
 
 class _Placement:

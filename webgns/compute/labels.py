@@ -28,6 +28,9 @@ OVS_NODE_KEY = "webgns-node"
 OVS_NAME_KEY = "webgns-name"
 OVS_LINK_KEY = "webgns-link"
 OVS_INSTANCE_KEY = "webgns-instance"
+# The compute host whose worker made the bridge: hosts that share one OVS database (two "hosts" on
+# one machine, as the tests run them) each find and remove only their own.
+OVS_HOST_KEY = "webgns-host"
 
 # Every link interface carries `webgns:<link id>` as its ifalias (what `ip link` shows as alias).
 ALIAS_PREFIX = "webgns:"

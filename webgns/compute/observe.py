@@ -23,8 +23,8 @@ log = logging.getLogger(__name__)
 REMOVAL_PARALLELISM = 8
 
 
-def labelled_nodes(nodes: DockerNodes) -> dict[str, ObservedNode]:
-    """Every node any lab left on this host, by node id, running or not."""
+def labelled_nodes(nodes: DockerNodes, host: str | None = None) -> dict[str, ObservedNode]:
+    """Every node any lab left on this host (compute host `host`'s OVS bridges), by node id, running or not."""
     found: dict[str, ObservedNode] = {}
     for container in nodes.labelled():
         labels = container["Labels"]
@@ -37,7 +37,7 @@ def labelled_nodes(nodes: DockerNodes) -> dict[str, ObservedNode]:
             running=container["State"] == "running",
             container_id=container["Id"],
         )
-    for bridge in _ovs_bridges():
+    for bridge in _ovs_bridges(host=host):
         if nodes.instance and bridge.instance != nodes.instance:
             continue
         found[bridge.node_id] = ObservedNode(
@@ -46,14 +46,15 @@ def labelled_nodes(nodes: DockerNodes) -> dict[str, ObservedNode]:
     return found
 
 
-def remove_project(nodes: DockerNodes, project_id: str) -> list[str]:
-    """Remove every container and OVS bridge (with its host ports) of a project; returns what went."""
+def remove_project(nodes: DockerNodes, project_id: str, host: str | None = None) -> list[str]:
+    """Remove every container and OVS bridge (compute host `host`'s, with its host ports) of a
+    project; returns what went."""
     removed: list[str] = []
     containers = [c for c in nodes.labelled() if c["Labels"].get(PROJECT_LABEL) == project_id]
     with ThreadPoolExecutor(max_workers=REMOVAL_PARALLELISM, thread_name_prefix="webgns-remove") as pool:
         list(pool.map(lambda c: nodes.remove_container(c["Id"]), containers))
     removed += [f"container {c['Names'][0].lstrip('/')}" for c in containers]
-    for bridge in _ovs_bridges(project_id):
+    for bridge in _ovs_bridges(project_id, host):
         ovs_switch.delete_bridge(bridge.name)
         removed.append(f"ovs bridge {bridge.name}")
     if parking.remove_parking(project_id):
@@ -62,20 +63,21 @@ def remove_project(nodes: DockerNodes, project_id: str) -> list[str]:
 
 
 def remove_orphans(
-    nodes: DockerNodes, known_project_ids: Collection[str], only: Collection[str] | None = None
+    nodes: DockerNodes, known_project_ids: Collection[str], only: Collection[str] | None = None,
+    host: str | None = None,
 ) -> list[str]:
     """Remove the things of every project not in `known_project_ids` (within `only`, if given)."""
     known = set(known_project_ids)
-    projects = {node.project_id for node in labelled_nodes(nodes).values()}
+    projects = {node.project_id for node in labelled_nodes(nodes, host).values()}
     orphans = sorted(p for p in projects - known if only is None or p in only)
     removed: list[str] = []
     for project_id in orphans:
-        removed += remove_project(nodes, project_id)
+        removed += remove_project(nodes, project_id, host)
     return removed
 
 
-def _ovs_bridges(project_id: str | None = None) -> list[ovs_switch.OvsBridge]:
+def _ovs_bridges(project_id: str | None = None, host: str | None = None) -> list[ovs_switch.OvsBridge]:
     try:
-        return ovs_switch.find_bridges(project_id)
+        return ovs_switch.find_bridges(project_id, host)
     except OvsUnavailable:
         return []  # no OVS on this host: there can be no OVS switch of ours either

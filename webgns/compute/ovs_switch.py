@@ -24,7 +24,14 @@ from dataclasses import dataclass
 from pyroute2 import NetlinkError
 
 from webgns.compute.errors import LinkFailed, OvsCommandFailed, OvsUnavailable
-from webgns.compute.labels import OVS_INSTANCE_KEY, OVS_LINK_KEY, OVS_NAME_KEY, OVS_NODE_KEY, OVS_PROJECT_KEY
+from webgns.compute.labels import (
+    OVS_HOST_KEY,
+    OVS_INSTANCE_KEY,
+    OVS_LINK_KEY,
+    OVS_NAME_KEY,
+    OVS_NODE_KEY,
+    OVS_PROJECT_KEY,
+)
 from webgns.compute.namespaces import open_iproute
 from webgns.compute.offloads import isolate_host_port
 
@@ -38,6 +45,7 @@ class OvsBridge:
     project_id: str
     node_id: str
     instance: str = ""
+    host: str = ""  # "": made before bridges named their host; taken for any host's
 
 
 def kernel_datapath_available() -> bool:
@@ -75,7 +83,8 @@ _ACTIVE_CONTROLLER = re.compile(r"(tcp|ssl):(\[[0-9a-fA-F:.]+\]|[0-9.]+):[0-9]{1
 
 
 def ensure_bridge(
-    name: str, project_id: str, node_id: str, node_name: str, controller: str = "", instance: str = ""
+    name: str, project_id: str, node_id: str, node_name: str, controller: str = "", instance: str = "",
+    host: str = "",
 ) -> None:
     """The bridge exists with our labels and the requested controller (or standalone)."""
     if controller and not _ACTIVE_CONTROLLER.fullmatch(controller):
@@ -91,6 +100,8 @@ def ensure_bridge(
     ]  # fmt: skip
     if instance:
         args.append(f"external_ids:{OVS_INSTANCE_KEY}={instance}")
+    if host:
+        args.append(f'external_ids:{OVS_HOST_KEY}="{_quoted(host)}"')
     if controller:
         # secure: when the controller is unreachable the switch forwards nothing on its own,
         # which is what an SDN lab expects; standalone would hide a broken controller.
@@ -166,8 +177,9 @@ def delete_port(bridge: str, port: str) -> None:
     vsctl("--if-exists", "del-port", bridge, port)
 
 
-def find_bridges(project_id: str | None = None) -> list[OvsBridge]:
-    """Every bridge this engine made (optionally of one project), from its external_ids."""
+def find_bridges(project_id: str | None = None, host: str | None = None) -> list[OvsBridge]:
+    """Every bridge a webgns engine made (optionally of one project, and of compute host `host`:
+    one that names no host counts as any host's), from its external_ids."""
     selection = ["find", "Bridge", f"external_ids:{OVS_PROJECT_KEY}={project_id}"] if project_id else ["list", "Bridge"]
     listing = json.loads(vsctl("--format=json", "--columns=name,external_ids", *selection))
     bridges = []
@@ -175,8 +187,11 @@ def find_bridges(project_id: str | None = None) -> list[OvsBridge]:
         labels = dict(external_ids[1])
         if OVS_PROJECT_KEY not in labels:
             continue
+        made_by = labels.get(OVS_HOST_KEY, "")
+        if host is not None and made_by not in ("", host):
+            continue
         bridges.append(OvsBridge(name=name, project_id=labels[OVS_PROJECT_KEY], node_id=labels.get(OVS_NODE_KEY, ""),
-                                 instance=labels.get(OVS_INSTANCE_KEY, "")))
+                                 instance=labels.get(OVS_INSTANCE_KEY, ""), host=made_by))
     return bridges
 
 

@@ -22,12 +22,13 @@ class OvsSwitchNode(NodeKind):
     has_shell = False
     needs_full_checksums = True
 
-    def __init__(self, instance: str = "") -> None:
-        self.instance = instance
+    def __init__(self, instance: str = "", host: str = "") -> None:
+        self.instance, self.host = instance, host
 
     def start(self, node: NodeSpec, known: dict | None, listed: bool) -> NodeState:
         ovs_switch.ensure_bridge(
             ovs_bridge_name(node), node.project_id, node.id, node.name, node.openflow_controller, self.instance,
+            self.host,
         )  # fmt: skip
         return NodeState(status=STARTED)
 

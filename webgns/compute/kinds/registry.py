@@ -16,11 +16,11 @@ from webgns.compute.specs import BRIDGE, DOCKER, OVS, NodeSpec
 
 
 class NodeKinds:
-    def __init__(self, nodes: DockerNodes, instance: str = "") -> None:
+    def __init__(self, nodes: DockerNodes, instance: str = "", host: str = "") -> None:
         self.by_kind: dict[str, NodeKind] = {
             DOCKER: ContainerNode(nodes),
             BRIDGE: BridgeSwitchNode(nodes),
-            OVS: OvsSwitchNode(instance),
+            OVS: OvsSwitchNode(instance, host),
         }
 
     def of(self, node: NodeSpec) -> NodeKind:
