@@ -34,17 +34,75 @@ log = logging.getLogger(__name__)
 JOIN_SECONDS = 5.0
 
 
-class RelayedSession:
+class _Peer:
+    """One web-side end of a relayed session: its input channel, the channel it listens to, pings
+    to the host and the host's silence noticed."""
+
     def __init__(self, session: str, client, pubsub) -> None:
         self.session = session
         self._client, self._pubsub = client, pubsub
         self._input = wire.input_channel(session)
         self._heard = time.monotonic()
-        self._closed = False
+        self._done = False
+        self._ping = asyncio.create_task(self._keep_alive())
+
+    async def _next_output(self) -> bytes | None:
+        """The next output chunk; None once the shell ended. ConnectionError when the host went silent."""
+        while True:
+            message = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
+            if message is None:
+                if time.monotonic() - self._heard > wire.SILENT_AFTER:
+                    raise ConnectionError("the node's compute host stopped answering")
+                continue
+            self._heard = time.monotonic()
+            kind, payload = wire.parse(message["data"])
+            if kind == wire.DATA:
+                return payload
+            if kind in (wire.END, wire.FAILED):
+                return None
+            if kind == wire.NOTICE:
+                await self._notice(json.loads(payload))
+
+    async def _notice(self, message: dict) -> None:
+        """A take-over came or went (only the owner's end hears of it)."""
+
+    async def _pinged(self) -> None:
+        """After each ping: what else a peer refreshes."""
+
+    async def write(self, data: bytes) -> None:
+        await self._client.publish(self._input, wire.frame(wire.DATA, data))
+
+    async def _keep_alive(self) -> None:
+        while True:
+            await asyncio.sleep(wire.PING_SECONDS)
+            with contextlib.suppress(Exception):
+                await self._client.publish(self._input, wire.frame(wire.PING))
+                await self._pinged()
+
+    async def _end(self, last: bytes) -> None:
+        """Stop pinging, send `last` (CLOSE, LEAVE), let go of Redis. Safe to call twice."""
+        if self._done:
+            return
+        self._done = True
+        self._ping.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await self._ping
+        with contextlib.suppress(Exception):
+            await self._client.publish(self._input, last)
+        with contextlib.suppress(Exception):
+            await self._pubsub.aclose()
+        with contextlib.suppress(Exception):
+            await self._client.aclose()
+
+
+class RelayedSession(_Peer):
+    """A shell opened on the node's host, as `PtySession` is used: start, read, write, resize, close."""
+
+    def __init__(self, session: str, client, pubsub) -> None:
+        super().__init__(session, client, pubsub)
         # Told of take-overs from other web processes: {"takeover": {...}} (set by the consumer).
         self.on_notice: Callable[[dict], Awaitable[None]] | None = None
         self._advertised: tuple[str, str, tuple[int, int] | None] | None = None
-        self._ping = asyncio.create_task(self._keep_alive())
 
     @classmethod
     async def start(cls, node_id: str, host: str, cols: int | None = None, rows: int | None = None,
@@ -83,24 +141,12 @@ class RelayedSession:
 
     async def read(self) -> bytes:
         """The next output chunk; b"" once the shell ended. ConnectionError when the host went silent."""
-        while True:
-            message = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
-            if message is None:
-                if time.monotonic() - self._heard > wire.SILENT_AFTER:
-                    raise ConnectionError("the node's compute host stopped answering")
-                continue
-            self._heard = time.monotonic()
-            kind, payload = wire.parse(message["data"])
-            if kind == wire.DATA:
-                return payload
-            if kind in (wire.END, wire.FAILED):
-                return b""
-            if kind == wire.NOTICE and self.on_notice is not None:
-                with contextlib.suppress(Exception):  # the owner's socket is closing
-                    await self.on_notice(json.loads(payload))
+        return await self._next_output() or b""
 
-    async def write(self, data: bytes) -> None:
-        await self._client.publish(self._input, wire.frame(wire.DATA, data))
+    async def _notice(self, message: dict) -> None:
+        if self.on_notice is not None:
+            with contextlib.suppress(Exception):  # the owner's socket is closing
+                await self.on_notice(message)
 
     async def resize(self, cols: int, rows: int) -> None:
         await self._client.publish(self._input, wire.frame_json(wire.RESIZE, [cols, rows]))
@@ -112,45 +158,26 @@ class RelayedSession:
         self._advertised = (str(node_id), owner, size)
         await console_registry.advertise(self._client, node_id, self.session, owner, size)
 
-    async def _keep_alive(self) -> None:
-        while True:
-            await asyncio.sleep(wire.PING_SECONDS)
-            with contextlib.suppress(Exception):
-                await self._client.publish(self._input, wire.frame(wire.PING))
-                if self._advertised is not None:
-                    await console_registry.advertise(self._client, self._advertised[0], self.session,
-                                                     *self._advertised[1:])
+    async def _pinged(self) -> None:
+        if self._advertised is not None:
+            await console_registry.advertise(self._client, self._advertised[0], self.session, *self._advertised[1:])
 
     async def close(self) -> None:
         """Ask the host to end the shell (it also ends it on its own once we fall silent)."""
-        if self._closed:
-            return
-        self._closed = True
-        self._ping.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await self._ping
-        with contextlib.suppress(Exception):
-            if self._advertised is not None:
+        if self._advertised is not None and not self._done:
+            with contextlib.suppress(Exception):
                 await console_registry.withdraw(self._client, self._advertised[0], self.session)
-            await self._client.publish(self._input, wire.frame(wire.CLOSE))
-        with contextlib.suppress(Exception):
-            await self._pubsub.aclose()
-        with contextlib.suppress(Exception):
-            await self._client.aclose()
+        await self._end(wire.frame(wire.CLOSE))
 
 
-class RemoteJoin:
+class RemoteJoin(_Peer):
     """A take-over of a relayed session opened in another web process: its history, then its output
     (`get`, None at its end); keys go into its shell (`write`); `leave` gives it back."""
 
     def __init__(self, open_session: console_registry.OpenSession, name: str, client, pubsub, reply: str) -> None:
+        super().__init__(open_session.session, client, pubsub)
         self.owner, self.size = open_session.owner, open_session.size
-        self.name = name
-        self._client, self._pubsub, self._reply = client, pubsub, reply
-        self._input = wire.input_channel(open_session.session)
-        self._heard = time.monotonic()
-        self._left = False
-        self._ping = asyncio.create_task(self._keep_alive())
+        self.name, self._reply = name, reply
 
     @classmethod
     async def join(cls, open_session: console_registry.OpenSession, name: str) -> tuple[RemoteJoin, bytes] | None:
@@ -175,39 +202,10 @@ class RemoteJoin:
         return None
 
     async def get(self) -> bytes | None:
-        while True:
-            message = await self._pubsub.get_message(ignore_subscribe_messages=True, timeout=1.0)
-            if message is None:
-                if time.monotonic() - self._heard > wire.SILENT_AFTER:
-                    return None
-                continue
-            self._heard = time.monotonic()
-            kind, payload = wire.parse(message["data"])
-            if kind == wire.DATA:
-                return payload
-            if kind in (wire.END, wire.FAILED):
-                return None
-
-    async def write(self, data: bytes) -> None:
-        await self._client.publish(self._input, wire.frame(wire.DATA, data))
-
-    async def _keep_alive(self) -> None:
-        while True:
-            await asyncio.sleep(wire.PING_SECONDS)
-            with contextlib.suppress(Exception):
-                await self._client.publish(self._input, wire.frame(wire.PING))
+        try:
+            return await self._next_output()
+        except ConnectionError:
+            return None
 
     async def leave(self) -> None:
-        if self._left:
-            return
-        self._left = True
-        self._ping.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await self._ping
-        with contextlib.suppress(Exception):
-            await self._client.publish(self._input, wire.frame_json(wire.LEAVE, {"reply": self._reply,
-                                                                                  "name": self.name}))
-        with contextlib.suppress(Exception):
-            await self._pubsub.aclose()
-        with contextlib.suppress(Exception):
-            await self._client.aclose()
+        await self._end(wire.frame_json(wire.LEAVE, {"reply": self._reply, "name": self.name}))

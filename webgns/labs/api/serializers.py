@@ -175,20 +175,6 @@ class TemplateSerializer(serializers.ModelSerializer):
     def validate_memory_mb(self, value: int | None) -> int | None:
         return _memory_mb(value, _is_staff(self))
 
-    def validate_compute_host(self, value: str) -> str:
-        if self.instance is not None and value == self.instance.compute_host:
-            return value
-        if not _is_staff(self):
-            raise serializers.ValidationError("Only staff place nodes on a compute host; the scheduler chooses.")
-        host = ComputeHost.objects.filter(name=value).first()
-        if host is None:
-            raise serializers.ValidationError(f"No compute host named {value!r} has reported.")
-        if not host.is_up():
-            raise serializers.ValidationError(f"Compute host {value!r} is down ({host.down_reason()}).")
-        if self.instance is not None and self.instance.status != NodeStatus.STOPPED:
-            raise serializers.ValidationError("Stop the node before moving it to another compute host.")
-        return value
-
     def validate_capabilities(self, value: object) -> list:
         problem = capabilities_problem(value)
         if problem:
