@@ -77,16 +77,10 @@ def place(nodes: list[NodeDemand], hosts: list[HostLoad], prefer: tuple[str, ...
     if not free:
         return placement
     total = sum(d.memory_mb for d in free)
-    for name in prefer:
-        host = by_name.get(name)
-        if host is not None and host.fits(total, len(free)):
-            for demand in free:
-                host.take(demand.memory_mb)
-                placement.hosts[demand.node] = host.name
-            return placement
     whole = [h for h in hosts if h.fits(total, len(free))]
+    home = [by_name[name] for name in prefer if by_name.get(name) in whole]
     if whole:
-        host = max(whole, key=lambda h: (h.free_memory_mb, -h.nodes, h.name))
+        host = home[0] if home else max(whole, key=lambda h: (h.free_memory_mb, -h.nodes, h.name))
         for demand in free:
             host.take(demand.memory_mb)
             placement.hosts[demand.node] = host.name

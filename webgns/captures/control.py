@@ -9,23 +9,18 @@ against its user's limit and its file (complete up to its last flush) can still 
 from __future__ import annotations
 
 from datetime import timedelta
-from functools import cache
 
-import redis
-from django.conf import settings
 from django.utils import timezone
 
 from webgns.captures import signals_keys
 from webgns.captures.choices import CaptureStatus
 from webgns.captures.models import Capture
+from webgns.redis_client import redis_client as _redis
 
 # A queued capture with no worker to open it is given this long before it is declared failed.
 START_GRACE_SECONDS = 30
 
 
-@cache
-def _redis() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL)
 
 
 def request_stop(capture: Capture) -> None:

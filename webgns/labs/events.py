@@ -12,14 +12,13 @@ ceiling: after a Redis restart numbering jumps ahead by at most SEQ_BLOCK and cl
 
 import json
 import logging
-from functools import cache
 
-import redis
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+
+from webgns.redis_client import redis_client as _redis
 
 log = logging.getLogger(__name__)
 
@@ -28,9 +27,6 @@ def group_name(project_id: object) -> str:
     return f"project.{project_id}"
 
 
-@cache
-def _redis() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL)
 
 
 def _seq_key(project_id: object) -> str:

@@ -13,23 +13,18 @@ WEBGNS_EXEC_PER_USER as waiting ones do.
 from __future__ import annotations
 
 import json
-from functools import cache
 
-import redis
 from celery.result import AsyncResult
-from django.conf import settings
 
 from webgns.labs.exec_slots import MARGIN_SECONDS, release_slot, take_slot
 from webgns.labs.models import Node
+from webgns.redis_client import redis_client as _redis
 from webgns.tasks import host_tasks, routing
 
 # How long a finished job's result can be read (the result backend keeps it this long too).
 KEEP_SECONDS = 3600
 
 
-@cache
-def _redis() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL)
 
 
 def _key(job_id: str) -> str:

@@ -10,10 +10,10 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 
-import redis
 from django.conf import settings
+
+from webgns.redis_client import redis_client as _redis
 
 # Queueing behind other execs and the result's way back, on top of the command's own timeout.
 MARGIN_SECONDS = 60
@@ -25,9 +25,6 @@ class TooManyExecs(Exception):
                          "wait for one to finish.")
 
 
-@cache
-def _redis() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL)
 
 
 def take_slot(user_id: object, timeout: float) -> str:

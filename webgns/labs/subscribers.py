@@ -10,18 +10,12 @@ until `COUNT_TTL_SECONDS` pass without a connect (the sampler then runs for nobo
 
 from __future__ import annotations
 
-from functools import cache
-
-import redis
-from django.conf import settings
+from webgns.redis_client import redis_client as _redis
 
 COUNT_TTL_SECONDS = 24 * 3600
 LEASE_SECONDS = 3
 
 
-@cache
-def _redis() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL)
 
 
 def count_key(project_id: object) -> str:
@@ -32,16 +26,12 @@ def lease_key(project_id: object, host: str) -> str:
     return f"webgns:linkload:{project_id}:{host}"
 
 
-def joined(project_id: object, hosts: list[str]) -> list[str]:
-    """Count one subscriber in; the hosts (of `hosts`, the project's) where no sampler holds the
-    lease: the caller asks each of them for one."""
+def joined(project_id: object) -> None:
+    """Count one subscriber in (a sampler runs while the count is above zero: see `wake_samplers`)."""
     pipe = _redis().pipeline()
     pipe.incr(count_key(project_id))
     pipe.expire(count_key(project_id), COUNT_TTL_SECONDS)
-    for host in hosts:
-        pipe.exists(lease_key(project_id, host))
-    leased = pipe.execute()[2:]
-    return [host for host, taken in zip(hosts, leased, strict=True) if not taken]
+    pipe.execute()
 
 
 def left(project_id: object) -> None:
@@ -60,6 +50,16 @@ def unleased(project_id: object, hosts: list[str]) -> list[str]:
     for host in hosts:
         pipe.exists(lease_key(project_id, host))
     return [host for host, taken in zip(hosts, pipe.execute(), strict=True) if not taken]
+
+
+def wake_samplers(project_id: object, hosts: list[str]) -> None:
+    """Ask each of `hosts` that has no sampler of the project for one, on its compute queue. By
+    task name: neither the web tier nor this module imports the engine the sampler drives."""
+    from webgns.celery import app
+    from webgns.tasks.queues import compute_queue
+
+    for host in unleased(project_id, hosts):
+        app.send_task("webgns.tasks.link_load.sample_link_load", args=[str(project_id)], queue=compute_queue(host))
 
 
 def take_lease(project_id: object, owner: str, host: str) -> bool:

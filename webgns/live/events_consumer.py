@@ -39,16 +39,13 @@ def _numbered_snapshot(project_id: object) -> tuple[int, list[str] | None]:
 def _count_in(project_id: str) -> None:
     from django.conf import settings
 
-    from webgns.celery import app
     from webgns.labs.models import Node
-    from webgns.tasks.queues import compute_queue
 
+    subscribers.joined(project_id)
     # One sampler per compute host of the lab: each reads the counters of its own links. An empty
     # lab's goes to the default host; a sampler asks the other hosts once nodes are placed there.
     hosts = sorted(set(Node.objects.filter(project_id=project_id).values_list("compute_host", flat=True)))
-    for host in subscribers.joined(project_id, hosts or [settings.WEBGNS_COMPUTE_HOST]):
-        # By name: the web tier never imports the engine the sampler drives.
-        app.send_task("webgns.tasks.link_load.sample_link_load", args=[project_id], queue=compute_queue(host))
+    subscribers.wake_samplers(project_id, hosts or [settings.WEBGNS_COMPUTE_HOST])
 
 
 class ProjectEventsConsumer(AsyncWebsocketConsumer):

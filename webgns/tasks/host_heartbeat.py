@@ -38,11 +38,12 @@ def capacity() -> dict:
 
 def beat(host: str) -> bool:
     """Write one heartbeat; True when the host was down until now (it is back)."""
-    was_down = ComputeHost.objects.filter(name=host, status=DOWN).exists()
     fields = {"status": UP, "status_reason": "", "last_seen": timezone.now(), "capacity": capacity()}
+    if ComputeHost.objects.filter(name=host, status=DOWN).update(**fields):
+        return True
     if not ComputeHost.objects.filter(name=host).update(**fields):
         ComputeHost.objects.get_or_create(name=host, defaults=fields)
-    return was_down
+    return False
 
 
 class HostHeartbeat(threading.Thread):

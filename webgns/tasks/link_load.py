@@ -31,7 +31,6 @@ from webgns.labs import events, subscribers
 from webgns.labs.choices import LinkStatus
 from webgns.labs.models import Link, Node, Project
 from webgns.tasks.engine import lab_engine
-from webgns.tasks.queues import compute_queue
 from webgns.tasks.specs_from_models import link_spec, node_spec
 
 log = logging.getLogger(__name__)
@@ -68,8 +67,7 @@ def resolve_ends(project_id: str) -> tuple[dict[str, tuple[LinkEnd, LinkEnd]], s
 def _wake_other_hosts(project_id: str, here: str) -> None:
     """A node placed on another host while someone watches: that host gets a sampler too."""
     hosts = set(Node.objects.filter(project_id=project_id).values_list("compute_host", flat=True)) - {here}
-    for host in subscribers.unleased(project_id, sorted(hosts)):
-        sample_link_load.apply_async(args=[project_id], queue=compute_queue(host))
+    subscribers.wake_samplers(project_id, sorted(hosts))
 
 
 def _sample(project_id: str, owner: str) -> None:

@@ -16,7 +16,6 @@ from celery import shared_task
 from celery.signals import worker_ready
 from django.conf import settings
 from django.db.models import Q
-from django.utils import timezone
 
 from webgns.compute.specs import (
     BRIDGE,
@@ -50,8 +49,8 @@ def record_capabilities() -> dict:
     caps = asdict(detect_capabilities())
     if settings.WEBGNS_UNDERLAY_ADDRESS:  # where other hosts send this host's links' VXLAN packets
         caps["underlay_address"] = settings.WEBGNS_UNDERLAY_ADDRESS
-    ComputeHost.objects.update_or_create(name=settings.WEBGNS_COMPUTE_HOST,
-                                         defaults={"capabilities": caps, "last_seen": timezone.now()})
+    # Liveness (last_seen, status) is the heartbeat's to write (host_heartbeat), not this.
+    ComputeHost.objects.update_or_create(name=settings.WEBGNS_COMPUTE_HOST, defaults={"capabilities": caps})
     return caps
 
 
