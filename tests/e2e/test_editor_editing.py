@@ -6,6 +6,7 @@ Real Chromium against a real stack; the lab that undo brings back is started and
 import pytest
 
 from tests.e2e.editor_page import node_named, node_screen_position, open_editor, wait_canvas_status
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -128,6 +129,15 @@ def test_undo_brings_a_deleted_linked_node_back_and_the_lab_still_pings(stack, a
     wait_canvas_status(page, ["h1", "h2"], "stopped", timeout=90)
     page.click("#btn-start-all")
     wait_canvas_status(page, ["h1", "h2"], "started", timeout=90)
+
+    # A node shows started before the lab's startup lines have run: wait for both addresses.
+    def addressed(node_id: str, address: str) -> bool:
+        shown = api.post(f"{base}/nodes/{node_id}/exec/", json={"command": "ip -o -4 addr show dev eth0"},
+                         timeout=60).json()
+        return address in shown.get("output", "")
+
+    wait_for(lambda: addressed(back["id"], "10.0.0.1/24") and addressed(made["h2"]["id"], "10.0.0.2/24"), 60,
+             what="the startup lines' addresses on h1 and h2")
     result = api.post(f"{base}/nodes/{made['h2']['id']}/exec/", json={"command": "ping -c 1 -W 3 10.0.0.1"},
                       timeout=120).json()
     assert result["exit_code"] == 0, result
