@@ -4,6 +4,7 @@ failed inside the guest. Each test module boots its script once and asserts on t
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -12,8 +13,18 @@ import pytest
 from .guest_machine import GuestUnavailable, run_in_guest
 
 
-def boot_and_run(script: Path, modules: Sequence[str] | None = None, timeout: float = 300) -> dict:
-    """The results `script` recorded in the guest (it must exit 0)."""
+def boot_and_run(
+    script: Path, modules: Sequence[str] | None = None, timeout: float = 300, programs: Sequence[str] = ()
+) -> dict:
+    """The results `script` recorded in the guest (it must exit 0).
+
+    `programs` are the host's programs the script runs inside the guest (the guest runs the host's
+    files): one that is missing fails the test by name, so it never reads as "no packets".
+    """
+    missing = [program for program in programs if shutil.which(program) is None]
+    if missing:
+        pytest.fail(f"the kernel test runs {', '.join(missing)} inside the guest, and this host lacks it "
+                    "(`make test` installs it: scripts/install-system.sh --test)")  # fmt: skip
     options = {} if modules is None else {"modules": tuple(modules)}
     try:
         run = run_in_guest(script, timeout=timeout, **options)

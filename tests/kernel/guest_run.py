@@ -23,6 +23,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 RESULT_FILE = "result.json"
 # What impairments and OVS need, by module name; the guest's modprobe resolves dependencies.
 DEFAULT_MODULES = ("veth", "sch_netem", "sch_tbf", "sch_htb", "openvswitch")
+# A backend's probe loads every module any kernel test asks for, then checks what the kernel can do.
+PROBE_MODULES = (*DEFAULT_MODULES, "bridge")
+PROBE_SCRIPT = Path(__file__).with_name("probe_guest.py")
 CONSOLE_TAIL = 3000
 
 
@@ -118,6 +121,16 @@ def read_text(path: Path) -> str:
         return path.read_text(errors="replace")
     except FileNotFoundError:
         return ""
+
+
+def probe_verdict(outcome: GuestRun) -> str | None:
+    """None when the probe script found every feature; otherwise what the kernel lacks, in words."""
+    if outcome.exit_status == 0:
+        return None
+    lacks = outcome.results.get("lacks") if isinstance(outcome.results, dict) else None
+    if lacks:
+        return "its kernel lacks " + "; ".join(lacks) + " (the kernel tests need it)"
+    return f"the probe script exited {outcome.exit_status}: {outcome.guest_log[-800:]}"
 
 
 def short_reason(message: str) -> str:

@@ -10,6 +10,7 @@ inside and die with it: PID 1 of the namespace exiting or being killed ends ever
 from __future__ import annotations
 
 import functools
+import json
 import shlex
 import shutil
 import subprocess
@@ -18,9 +19,12 @@ from pathlib import Path
 
 from .guest_run import (
     DEFAULT_MODULES,
+    PROBE_MODULES,
+    PROBE_SCRIPT,
     GuestRun,
     GuestUnavailable,
     guest_python,
+    probe_verdict,
     read_text,
     run_guest_process,
     script_lines,
@@ -29,28 +33,19 @@ from .guest_run import (
 RESULTS = "/run/results"
 
 
-# Tried in a throwaway network namespace: a built-in feature shows in no module list.
-QDISC_PROBE = """set -e
-ip link add wgprobe0 type veth peer name wgprobe1
-tc qdisc replace dev wgprobe0 root netem delay 1ms
-tc qdisc replace dev wgprobe0 root tbf rate 1mbit burst 10k latency 10ms
-tc qdisc replace dev wgprobe0 root handle 1: htb
-"""
-
-
 @functools.cache
 def probe(modules: tuple[str, ...] = DEFAULT_MODULES) -> str | None:
-    """None when the host's kernel does what the kernel tests need; otherwise what it lacks."""
+    """None when the host's kernel has every feature the kernel tests need; otherwise what it lacks."""
     if not shutil.which("unshare"):
         return "unshare (util-linux) is missing"
-    for module in modules:  # where the kernel loads modules, this is what makes them available
+    for module in PROBE_MODULES:  # where the kernel loads modules, this is what makes them available
         subprocess.run(["modprobe", "-q", module], capture_output=True, check=False)
-    tried = subprocess.run(["unshare", "--net", "sh", "-c", QDISC_PROBE], capture_output=True, text=True)
-    if tried.returncode != 0:
-        return f"the host's kernel cannot make a veth with netem, tbf and htb ({tried.stderr.strip()[:200]})"
-    if "openvswitch" in modules and not Path("/sys/module/openvswitch").exists():
-        return "the host's kernel has no openvswitch module (and loads none)"
-    return None
+    with tempfile.TemporaryDirectory(prefix="webgns-native-probe-") as work:
+        result = Path(work) / "result.json"
+        done = subprocess.run([guest_python(), str(PROBE_SCRIPT), str(result)], capture_output=True, text=True)
+        outcome = GuestRun(json.loads(read_text(result) or "{}"), done.returncode, done.stdout + done.stderr, "", 0)
+    verdict = probe_verdict(outcome)
+    return verdict.replace("its kernel", "the host's kernel") if verdict else None
 
 
 def run(

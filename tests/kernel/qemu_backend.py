@@ -23,11 +23,14 @@ from pathlib import Path
 from .debian_kernel import Kernel, KernelUnavailable, ensure_initramfs, ensure_kernel
 from .guest_run import (
     DEFAULT_MODULES,
+    PROBE_MODULES,
+    PROBE_SCRIPT,
     REPO_ROOT,
     GuestFailed,
     GuestRun,
     GuestUnavailable,
     guest_python,
+    probe_verdict,
     read_text,
     run_guest_process,
     script_lines,
@@ -151,21 +154,16 @@ def kvm_worth_probing() -> bool:
     return "vmx" in flags or "svm" in flags
 
 
-PROBE_SCRIPT = Path(__file__).with_name("probe_guest.py")
-
-
 @functools.cache
 def probe(accel: str | None = None) -> str | None:
-    """None when a guest boots and runs a trivial script; otherwise why not (the lines that say so)."""
+    """None when a guest boots and its kernel has every feature the tests need; otherwise why not."""
     reason = missing_reason()
     if reason:
         return reason
     accel = accel or chosen_accel()
     try:
-        outcome = run(PROBE_SCRIPT, [], ("veth",), timeout=KVM_PROBE_TIMEOUT if accel == "kvm" else 90,
+        outcome = run(PROBE_SCRIPT, [], PROBE_MODULES, timeout=KVM_PROBE_TIMEOUT if accel == "kvm" else 90,
                       memory_mb=512, accel=accel)  # fmt: skip
     except (GuestUnavailable, GuestFailed) as error:
         return short_reason(str(error))
-    if outcome.exit_status != 0:
-        return f"the probe script exited {outcome.exit_status}: {outcome.guest_log[-800:]}"
-    return None
+    return probe_verdict(outcome)

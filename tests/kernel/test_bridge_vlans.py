@@ -21,7 +21,8 @@ ISOLATED = {"h1_h2": 0, "h1_h4": 0, "h3_h4": 0}
 
 @pytest.fixture(scope="module")
 def guest() -> dict:
-    return boot_and_run(Path(__file__).with_name("guest_bridge_vlans.py"), modules=("veth", "bridge"))
+    return boot_and_run(Path(__file__).with_name("guest_bridge_vlans.py"), modules=("veth", "bridge"),
+                        programs=("ip", "ping", "tcpdump"))  # fmt: skip
 
 
 def data_of(guest: dict, step: str) -> dict:

@@ -21,13 +21,16 @@ from .guest_results import boot_and_run, outcome_data
 
 pytestmark = pytest.mark.kernel
 
+# What guest_checks.py runs of the host's programs inside the guest.
+GUEST_PROGRAMS = ("ip", "ping", "lsmod", "iperf3", "ovsdb-tool", "ovsdb-server", "ovs-vswitchd", "ovs-vsctl",
+                  "ovs-dpctl")  # fmt: skip
 # An emulated kernel's clock ticks coarsely; a netem delay never sends early, but the measurement may round down.
 CLOCK_SLACK_MS = 1.0
 
 
 @pytest.fixture(scope="module")
 def guest() -> dict:
-    return boot_and_run(Path(__file__).with_name("guest_checks.py"))
+    return boot_and_run(Path(__file__).with_name("guest_checks.py"), programs=GUEST_PROGRAMS)
 
 
 def data_of(guest: dict, check: str) -> dict:

@@ -22,11 +22,14 @@ from pathlib import Path
 from .debian_kernel import KernelUnavailable, module_load_order
 from .guest_run import (
     DEFAULT_MODULES,
+    PROBE_MODULES,
+    PROBE_SCRIPT,
     REPO_ROOT,
     GuestFailed,
     GuestRun,
     GuestUnavailable,
     guest_python,
+    probe_verdict,
     read_text,
     run_guest_process,
     script_lines,
@@ -64,12 +67,22 @@ def in_guest(path: str | Path) -> str:
     return str(path)
 
 
+def guest_script_path(script: Path, results_host_dir: Path) -> str:
+    """Where the guest finds `script`: the checkout is bound in; anything else (a test's file under
+    the host's /tmp, hidden by the guest's own tmpfs) is copied into the results folder first."""
+    if script.is_relative_to(REPO_ROOT):
+        return in_guest(script)
+    shutil.copy2(script, results_host_dir / script.name)
+    return f"{GUEST_RESULTS_DIR}/{script.name}"
+
+
 def init_script(script: Path, args: list[str], results_host_dir: Path, modules: list[Path]) -> str:
     insmods = "\n".join(
         f"insmod {shlex.quote(str(m))} || echo 'insmod {m.name} failed' >> {GUEST_RESULTS_DIR}/init.log"
         for m in modules
     )
-    lines = script_lines(Path(in_guest(script)), args, GUEST_RESULTS_DIR, GUEST_REPO_DIR, in_guest(guest_python()))
+    in_the_guest = Path(guest_script_path(script, results_host_dir))
+    lines = script_lines(in_the_guest, args, GUEST_RESULTS_DIR, GUEST_REPO_DIR, in_guest(guest_python()))
     return f"""#!/bin/sh
 # PID 1 of a user-mode-linux guest whose root is the host's filesystem: touch only tmpfs.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -123,20 +136,15 @@ def run(
         shutil.rmtree(work, ignore_errors=True)
 
 
-PROBE_SCRIPT = Path(__file__).with_name("probe_guest.py")
-
-
 @functools.cache
 def probe() -> str | None:
-    """None when a UML guest boots and runs a trivial script here; otherwise why not."""
+    """None when a UML guest boots here and its kernel has every feature the tests need; otherwise why not."""
     reason = missing_reason()
     if reason:
         return reason
     try:
-        outcome = run(PROBE_SCRIPT, [], ("veth",), timeout=PROBE_TIMEOUT, memory_mb=256)
+        outcome = run(PROBE_SCRIPT, [], PROBE_MODULES, timeout=PROBE_TIMEOUT, memory_mb=256)
     except (GuestUnavailable, GuestFailed) as error:
         return short_reason(str(error))
-    if outcome.exit_status != 0:
-        return f"the probe script exited {outcome.exit_status}: {outcome.guest_log[-800:]}"
-    return None
+    return probe_verdict(outcome)
 
