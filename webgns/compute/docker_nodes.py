@@ -7,8 +7,9 @@ containers too (their `br0` is made by the façade once the namespace exists); O
 not containers and are handled by `ovs_switch`.
 
 Containers run with `network_mode="none"` (the lab plumbs every interface itself), NET_ADMIN and
-NET_RAW but never privileged, a TTY and open stdin (so an image whose command is a shell, like
-busybox, stays up as a GNS3 node does) and Docker's init (tini) as PID 1 to forward signals.
+NET_RAW but never privileged, confined as node_confinement says, a TTY and open stdin (so an image
+whose command is a shell, like busybox, stays up as a GNS3 node does) and Docker's init (tini) as
+PID 1 to forward signals.
 
 What is fixed when a container is created (image, hostname = node name, limits, environment,
 start command) is fingerprinted in the label `webgns.config`; a stopped container whose
@@ -31,7 +32,7 @@ import requests
 from docker.errors import APIError, ImageNotFound, NotFound
 
 from webgns import image_reference
-from webgns.compute import node_files
+from webgns.compute import node_confinement, node_files
 from webgns.compute.errors import ImageUnavailable, NodeFailed
 from webgns.compute.labels import INSTANCE_LABEL, NODE_LABEL, PROJECT_LABEL, container_labels, container_name
 from webgns.compute.namespaces import netns_path
@@ -239,6 +240,7 @@ class DockerNodes:
             nano_cpus=int(node.cpus * 1e9) if node.cpus else None,
             pids_limit=node.pids_limit or DEFAULT_PIDS_LIMIT,
             sysctls=dict(node.sysctls) or None,
+            **node_confinement.host_config_options(),
         )
         try:
             created = self.api.create_container(
@@ -302,7 +304,7 @@ def config_fingerprint(node: NodeSpec) -> str:
     """A digest of what Docker fixes when it creates the node's container."""
     fixed = [image_of(node), _hostname(node.name), node.cpus, node.memory_mb, node.pids_limit,
              node.start_command, sorted(dict(node.environment).items()), sorted(dict(node.sysctls).items()),
-             sorted(node.capabilities)]
+             sorted(node.capabilities), node_confinement.CONFINEMENT_VERSION]
     return hashlib.sha256(json.dumps(fixed, default=str).encode()).hexdigest()[:16]
 
 
