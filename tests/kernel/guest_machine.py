@@ -31,12 +31,14 @@ BACKENDS: dict[str, ModuleType] = {"native": native_backend, "qemu": qemu_backen
 class Choice:
     name: str | None
     passed_over: dict[str, str] = field(default_factory=dict)
+    forced: bool = False
 
     def describe(self) -> str:
         tried = "; ".join(f"{name}: {why}" for name, why in self.passed_over.items())
         untried = [name for name in BACKENDS if name != self.name and name not in self.passed_over]
         if untried:
-            later = "; ".join(f"{name}: not tried (ranked after {self.name})" for name in untried)
+            why = "WEBGNS_KERNEL_BACKEND chose another" if self.forced else f"ranked after {self.name}"
+            later = "; ".join(f"{name}: not tried ({why})" for name in untried)
             tried = f"{tried}; {later}" if tried else later
         if self.name is None:
             return f"no kernel backend can boot here — tried {tried}"
@@ -57,9 +59,9 @@ def choose(forced: str) -> Choice:
     for name in names:
         reason = BACKENDS[name].probe()
         if reason is None:
-            return Choice(name, passed_over)
+            return Choice(name, passed_over, forced != "auto")
         passed_over[name] = reason
-    return Choice(None, passed_over)
+    return Choice(None, passed_over, forced != "auto")
 
 
 def run_in_guest(

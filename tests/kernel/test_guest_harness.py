@@ -73,3 +73,20 @@ def test_a_backend_that_cannot_boot_says_why():
     if forced.name is None:
         assert "no kernel backend can boot here" in forced.describe()
         assert "netem" in forced.passed_over["native"] or "openvswitch" in forced.passed_over["native"]
+
+
+def test_the_full_kernel_comes_before_uml_and_the_untried_are_named():
+    from .guest_machine import BACKENDS, Choice
+
+    assert list(BACKENDS) == ["native", "qemu", "uml"]
+    described = Choice("qemu", {"native": "the host's kernel lacks sch_netem"}).describe()
+    assert "ran on the qemu backend" in described and "native: the host's kernel lacks sch_netem" in described
+    assert "uml: not tried" in described
+
+
+
+def test_a_program_the_guest_needs_and_the_host_lacks_fails_by_name(tmp_path):
+    from .guest_results import boot_and_run
+
+    with pytest.raises(pytest.fail.Exception, match="webgns-no-such-tool"):
+        boot_and_run(tmp_path / "never_booted.py", programs=("ip", "webgns-no-such-tool"))

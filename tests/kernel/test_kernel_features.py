@@ -18,6 +18,7 @@ from webgns.compute.specs import Impairment
 
 from .guest_checks import DELAY_MS, FIELD_CASES, TRANSITIONS
 from .guest_results import boot_and_run, outcome_data
+from .guest_run import PROBE_MODULES
 
 pytestmark = pytest.mark.kernel
 
@@ -30,7 +31,8 @@ CLOCK_SLACK_MS = 1.0
 
 @pytest.fixture(scope="module")
 def guest() -> dict:
-    return boot_and_run(Path(__file__).with_name("guest_checks.py"), programs=GUEST_PROGRAMS)
+    # The bridge module too: the capabilities check asks for bridge VLAN filtering.
+    return boot_and_run(Path(__file__).with_name("guest_checks.py"), modules=PROBE_MODULES, programs=GUEST_PROGRAMS)
 
 
 def data_of(guest: dict, check: str) -> dict:

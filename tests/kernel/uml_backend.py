@@ -76,7 +76,9 @@ def guest_script_path(script: Path, results_host_dir: Path) -> str:
     return f"{GUEST_RESULTS_DIR}/{script.name}"
 
 
-def init_script(script: Path, args: list[str], results_host_dir: Path, modules: list[Path]) -> str:
+def init_script(
+    script: Path, args: list[str], results_host_dir: Path, modules: list[Path], modules_dir: Path
+) -> str:
     insmods = "\n".join(
         f"insmod {shlex.quote(str(m))} || echo 'insmod {m.name} failed' >> {GUEST_RESULTS_DIR}/init.log"
         for m in modules
@@ -93,6 +95,11 @@ mkdir -p {GUEST_RESULTS_DIR} {GUEST_REPO_DIR} /run/netns
 mount --bind {shlex.quote(str(results_host_dir))} {GUEST_RESULTS_DIR}
 mount --bind {shlex.quote(str(REPO_ROOT))} {GUEST_REPO_DIR}
 mount -t tmpfs tmpfs /tmp
+# The kernel autoloads modules (a bridge when `ip link add type bridge` asks) through modprobe,
+# which looks in /lib/modules/<uname -r>: lend it UML's own tree there, on a guest-only tmpfs.
+mount -t tmpfs tmpfs /lib/modules
+mkdir -p /lib/modules/$(uname -r)
+mount --bind {shlex.quote(str(modules_dir))} /lib/modules/$(uname -r)
 {insmods}
 {lines}
 halt -f
@@ -121,7 +128,7 @@ def run(
         results_dir = work / "results"
         results_dir.mkdir()
         init = work / "init.sh"
-        init.write_text(init_script(Path(script).resolve(), args or [], results_dir, module_files))
+        init.write_text(init_script(Path(script).resolve(), args or [], results_dir, module_files, modules_dir))
         init.chmod(0o755)
         command = [
             str(UML_KERNEL), f"mem={memory_mb}M", f"umid=webgns-{work.name}", f"uml_dir={work}",
