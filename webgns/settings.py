@@ -268,6 +268,9 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile": {"task": "webgns.tasks.reconcile.reconcile_all", "schedule": WEBGNS_RECONCILE_SECONDS,
                   # One queued behind busy workers is dropped: the next one comes soon.
                   "options": {"expires": WEBGNS_RECONCILE_SECONDS}},
+    # Finished captures older than WEBGNS_CAPTURE_RETENTION_DAYS go, with their files.
+    "expire-captures": {"task": "webgns.tasks.capture_tasks.expire_captures", "schedule": 3600.0,
+                        "options": {"expires": 3600}},
 }
 # Packet captures (README "Packet capture and link load"): where the worker writes them, the most
 # one capture may take (a request may ask for less), and how many one user may run at once.
@@ -276,6 +279,10 @@ WEBGNS_CAPTURE_MAX_PACKETS = int(os.environ.get("WEBGNS_CAPTURE_MAX_PACKETS", "5
 WEBGNS_CAPTURE_MAX_BYTES = int(os.environ.get("WEBGNS_CAPTURE_MAX_BYTES", str(64 << 20)))
 WEBGNS_CAPTURE_MAX_SECONDS = int(os.environ.get("WEBGNS_CAPTURE_MAX_SECONDS", "600"))
 WEBGNS_CAPTURE_PER_USER = int(os.environ.get("WEBGNS_CAPTURE_PER_USER", "4"))
+# What one user's captures may keep on disk in all (a running one counts at its maximum), and how
+# many days a finished capture is kept before the beat's expiry deletes it with its file.
+WEBGNS_CAPTURE_USER_TOTAL_BYTES = int(os.environ.get("WEBGNS_CAPTURE_USER_TOTAL_BYTES", str(256 << 20)))
+WEBGNS_CAPTURE_RETENTION_DAYS = int(os.environ.get("WEBGNS_CAPTURE_RETENTION_DAYS", "7"))
 # Each compute worker writes its host's heartbeat (status, capacity) this often; a host silent for
 # WEBGNS_HOST_DOWN_AFTER turns `down` and its nodes `error` (README "Compute hosts").
 WEBGNS_HOST_HEARTBEAT_SECONDS = float(os.environ.get("WEBGNS_HOST_HEARTBEAT_SECONDS", "5"))
@@ -373,6 +380,9 @@ WEBGNS_USER_PROJECTS = _env_int("WEBGNS_USER_PROJECTS", 50)
 # What a node gets when its template sets no memory/CPU limit (0 on a template, staff only: none).
 WEBGNS_NODE_MEMORY_MB = _env_int("WEBGNS_NODE_MEMORY_MB", 256)
 WEBGNS_NODE_CPUS = _env_float("WEBGNS_NODE_CPUS", 1.0)
+# What one node may write to its own filesystem (its container's writable layer), measured by its
+# host's worker at each reconcile; past it the node is stopped with the reason. 0: no limit.
+WEBGNS_NODE_DISK_MB = _env_int("WEBGNS_NODE_DISK_MB", 512)
 # Registries the worker may pull from (e.g. "docker.io,registry.example.org:5000"); empty: none,
 # only images already on the compute host are used.
 WEBGNS_ALLOWED_REGISTRIES = [r.strip() for r in os.environ.get("WEBGNS_ALLOWED_REGISTRIES", "").split(",") if r.strip()]

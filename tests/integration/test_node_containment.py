@@ -145,7 +145,7 @@ def test_a_silent_docker_shows_nodes_unknown_and_the_host_down(api, lab_project,
     assert wait_operation(api, start(api, project))["status"] == "done"
     here = node_of(api, project, node)["compute_host"]
 
-    silent = LabEngine(docker.DockerClient(base_url=f"unix://{tmp_path}/docker.sock", timeout=2))
+    silent = LabEngine(docker.DockerClient(base_url=f"unix://{tmp_path}/docker.sock", version="1.41", timeout=2))
     monkeypatch.setattr(reconcile, "lab_engine", lambda: silent)
     monkeypatch.setattr(host_heartbeat, "lab_engine", lambda: silent)
     reconcile._reconcile()

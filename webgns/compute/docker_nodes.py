@@ -32,7 +32,7 @@ import requests
 from docker.errors import APIError, ImageNotFound, NotFound
 
 from webgns import image_reference
-from webgns.compute import node_confinement, node_files
+from webgns.compute import node_confinement, node_disk, node_files
 from webgns.compute.errors import ImageUnavailable, NodeFailed
 from webgns.compute.labels import INSTANCE_LABEL, NODE_LABEL, PROJECT_LABEL, container_labels, container_name
 from webgns.compute.namespaces import netns_path
@@ -193,6 +193,38 @@ class DockerNodes:
                 return  # removal already in progress
             raise NodeFailed(f"Docker could not remove container {container_id[:12]}: {_explain(error)}") from error
 
+    def stop_reason(self, container_id: str) -> str:
+        """Why a container that should run does not, in words (the OOM killer, a kill, its exit code)."""
+        try:
+            info = self.api.inspect_container(container_id)
+        except NotFound:
+            return "Its container is gone from its host (removed outside webgns). Start it again."
+        state = info["State"]
+        limit = (info.get("HostConfig") or {}).get("Memory") or 0
+        if state.get("OOMKilled"):
+            within = f" (its limit is {limit >> 20} MB)" if limit else ""
+            return (f"It ran out of memory{within} and the kernel's OOM killer ended it — a process in it "
+                    "used more than the node may. Start it again.")
+        code = state.get("ExitCode")
+        if code == 137:
+            return "It was killed (SIGKILL) outside webgns. Start it again."
+        if code:
+            return f"Its main process exited with code {code} outside webgns. Start it again."
+        return "It was stopped outside webgns. Start it again."
+
+    def answers(self) -> bool:
+        """Whether this host's Docker daemon answers at all."""
+        try:
+            return bool(self.api.ping())
+        except Exception:
+            return False
+
+    def disk_usage(self, node: NodeSpec) -> int | None:
+        """Bytes the running node wrote to its own filesystem, or None when it has no container."""
+        found = self.find(node)
+        path = node_disk.upper_dir(found) if found is not None else None
+        return node_disk.used_bytes(path) if path else None
+
     def state(self, node: NodeSpec) -> NodeState:
         found = self.find(node)
         if found is None:
@@ -240,6 +272,7 @@ class DockerNodes:
             nano_cpus=int(node.cpus * 1e9) if node.cpus else None,
             pids_limit=node.pids_limit or DEFAULT_PIDS_LIMIT,
             sysctls=dict(node.sysctls) or None,
+            log_config=node_disk.LOG_CONFIG,
             **node_confinement.host_config_options(),
         )
         try:

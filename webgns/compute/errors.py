@@ -48,3 +48,35 @@ class OvsCommandFailed(EngineError):
 
 class ExecFailed(EngineError):
     """A command could not be started inside a node."""
+
+
+class DockerUnavailable(EngineError):
+    """The compute host's Docker daemon does not answer."""
+
+
+DOCKER_SILENT = "Docker on this compute host does not answer (is dockerd running?)"
+
+
+def in_words(error: Exception) -> str:
+    """An unexpected error as the reason a user reads: Docker's silence said so, never a raw
+    `ConnectionError(MaxRetryError(…))`; anything else by its type and message."""
+    if is_docker_silent(error):
+        return DOCKER_SILENT
+    return str(error) if isinstance(error, EngineError) else f"{type(error).__name__}: {error}"
+
+
+def is_docker_silent(error: BaseException) -> bool:
+    """True when `error` (or what caused it) says the Docker daemon could not be reached."""
+    seen = 0
+    while error is not None and seen < 8:
+        if isinstance(error, DockerUnavailable | ConnectionError):
+            return True
+        name = type(error).__name__
+        text = str(error)
+        if name in ("ConnectionError", "ProtocolError", "NewConnectionError", "MaxRetryError") or (
+            "Connection refused" in text or "No such file or directory" in text and "docker.sock" in text
+        ):
+            return True
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return False

@@ -22,7 +22,16 @@ import docker
 from docker.errors import DockerException
 from pyroute2 import NetlinkError
 
-from webgns.compute import bridge_switch, impairments, node_exec, node_files, observe, ovs_switch, parking
+from webgns.compute import (
+    bridge_switch,
+    impairments,
+    node_exec,
+    node_files,
+    observe,
+    ovs_switch,
+    parking,
+    port_memory,
+)
 from webgns.compute.docker_nodes import DockerNodes
 from webgns.compute.errors import (
     EngineError,
@@ -31,6 +40,7 @@ from webgns.compute.errors import (
     NamespaceUnavailable,
     NodeNotRunning,
     PortUnknown,
+    in_words,
 )
 from webgns.compute.kinds.base import NodeDown, PlacedEnd
 from webgns.compute.kinds.registry import NodeKinds
@@ -114,7 +124,7 @@ class LabEngine:
             return NodeState(status=ERROR, error=str(error))
         except Exception as error:  # the lab goes on; this node reports why it did not start
             log.exception("starting node %s failed", node.id)
-            return NodeState(status=ERROR, error=f"{type(error).__name__}: {error}")
+            return NodeState(status=ERROR, error=in_words(error))
 
     def stop_node(self, node: NodeSpec, links: Sequence[LinkSpec] = ()) -> NodeState:
         """Stop the node, keeping its container (and filesystem).
@@ -425,6 +435,32 @@ class LabEngine:
         if not node.startup or not self.kinds.of(node).has_shell:
             return ExecResult(exit_code=0, output="")
         return self.exec(node, "\n".join(node.startup), timeout=STARTUP_TIMEOUT_SECONDS)
+
+    def remember_ports(self, node: NodeSpec) -> dict | None:
+        """What the running node's lab ports carry (port_memory), or None when it does not run."""
+        netns = self.nodes.running_netns(node) if self.kinds.of(node).has_shell else None
+        return port_memory.read_ports(netns, node.ports) if netns else None
+
+    def restore_ports(self, node: NodeSpec, record: dict) -> list[str] | None:
+        """Put back on the node's ports what `record` holds and they lack, if the node still runs in
+        the namespace the record was read from; None when it does not (a fresh start)."""
+        netns = self.nodes.running_netns(node) if self.kinds.of(node).has_shell else None
+        if not netns or record.get("netns") != port_memory.namespace_identity(netns):
+            return None
+        return port_memory.restore_ports(netns, record, node.ports)
+
+    def stop_reason(self, container_id: str) -> str:
+        """Why a node's container that should run does not (OOM, killed, exit code), in words."""
+        return self.nodes.stop_reason(container_id)
+
+    def docker_answers(self) -> bool:
+        return self.nodes.answers()
+
+    def disk_usage(self, node: NodeSpec) -> int | None:
+        """Bytes the node wrote to its own filesystem (its writable layer); None without a container."""
+        if not self.kinds.of(node).has_shell:
+            return None  # an OVS bridge has no filesystem of its own
+        return self.nodes.disk_usage(node)
 
     # -- whole host ----------------------------------------------------------------------------
 

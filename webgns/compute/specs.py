@@ -23,6 +23,7 @@ from webgns.contract.lab_states import (  # noqa: F401 - re-exported: the engine
     STARTING,
     STOPPED,
     STOPPING,
+    UNKNOWN,
 )
 
 

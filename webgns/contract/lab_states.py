@@ -12,6 +12,8 @@ STARTING = "starting"
 STARTED = "started"
 STOPPING = "stopping"
 ERROR = "error"
+# Its host's Docker does not answer: whether it runs cannot be known until Docker answers again.
+UNKNOWN = "unknown"
 
 # Link statuses.
 LINK_UP = "up"

@@ -27,6 +27,7 @@ class NodeStatus(models.TextChoices):
     STARTED = lab_states.STARTED
     STOPPING = lab_states.STOPPING
     ERROR = lab_states.ERROR
+    UNKNOWN = lab_states.UNKNOWN
 
 
 class LinkStatus(models.TextChoices):

@@ -8,6 +8,7 @@ capture then lives in a thread of the worker process).
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 import redis
@@ -89,3 +90,18 @@ def _ended(capture_id: str, result: CaptureResult) -> None:
         send_to_group(capture_id, {"type": "capture.ended"})
     finally:
         close_old_connections()
+
+
+@shared_task(name="webgns.tasks.capture_tasks.expire_captures")
+def expire_captures() -> int:
+    """Delete finished captures older than the retention (their files go with them); returns how many."""
+    from webgns.captures import limits
+    from webgns.captures.choices import ACTIVE
+
+    cutoff = timezone.now() - datetime.timedelta(days=limits.retention_days())
+    old = Capture.objects.filter(created__lt=cutoff).exclude(status__in=ACTIVE)
+    count = 0
+    for capture in old.iterator():
+        capture.delete()  # one by one: the post_delete signal removes each file
+        count += 1
+    return count

@@ -17,9 +17,11 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from webgns.compute.errors import DOCKER_SILENT
 from webgns.compute.host_capacity import measure
 from webgns.labs.models import ComputeHost
 from webgns.labs.models.compute_host import DOWN, UP
+from webgns.tasks.engine import lab_engine
 from webgns.tasks.host_monitor import mark_silent_hosts
 from webgns.tasks.queues import compute_queue
 
@@ -37,8 +39,16 @@ def capacity() -> dict:
 
 
 def beat(host: str) -> bool:
-    """Write one heartbeat; True when the host was down until now (it is back)."""
+    """Write one heartbeat; True when the host was down until now (it is back).
+
+    A host whose worker lives but whose Docker does not answer is `down` with that reason: nothing
+    can start there, and the Compute hosts page says why."""
     fields = {"status": UP, "status_reason": "", "last_seen": timezone.now(), "capacity": capacity()}
+    if not lab_engine().docker_answers():
+        fields.update(status=DOWN, status_reason=DOCKER_SILENT)
+        ComputeHost.objects.filter(name=host).update(**fields) or ComputeHost.objects.get_or_create(
+            name=host, defaults=fields)
+        return False
     if ComputeHost.objects.filter(name=host, status=DOWN).update(**fields):
         return True
     if not ComputeHost.objects.filter(name=host).update(**fields):

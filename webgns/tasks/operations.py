@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from django.conf import settings
 from django.db.models import Q
 
+from webgns.compute.errors import in_words
 from webgns.compute.specs import (
     LINK_DOWN,
     STARTED,
@@ -35,6 +36,7 @@ from webgns.compute.specs import (
 )
 from webgns.labs.choices import OperationKind, OperationStatus
 from webgns.labs.models import Link, Node, Operation
+from webgns.tasks import port_records
 from webgns.tasks.claims import DEADLINE_PASSED, OperationAbandoned
 from webgns.tasks.engine import lab_engine
 from webgns.tasks.specs_from_models import link_spec, node_spec
@@ -121,13 +123,26 @@ def _start(op: Operation, nodes: list[Node], step: str = ALL, total: int | None 
             save_link_state(link_id, state)
             if state.error:
                 problems.append(f"link {link_id}: {state.error}")
+        _restore_neighbours(engine, links, touched, all_nodes, link_nodes)
     if step != NODES:
         for spec in specs:
             if spec.id in started and spec.startup:
                 result = engine.run_startup(spec)
                 if result.exit_code != 0:
                     problems.append(f"{spec.name}: startup exited {result.exit_code}: {result.output[-500:]}")
+        port_records.remember(engine, [s for s in specs if s.id in started])
     return problems
+
+
+def _restore_neighbours(engine, links: list[Link], touched: set[str], all_nodes: dict, specs: dict) -> None:
+    """A neighbour that kept running while this node was gone (killed outside webgns, so its veth
+    peers died with it) gets back what its re-made ports carried, from its last record."""
+    here = settings.WEBGNS_COMPUTE_HOST  # the engine skips kinds without a namespace of their own
+    neighbours = {str(n) for lk in links for n in (lk.a_node_id, lk.b_node_id)} - touched
+    for node_id in neighbours:
+        node = all_nodes.get(node_id)
+        if node is not None and node.status == STARTED and node.compute_host == here:
+            port_records.restore(engine, specs[node_id])
 
 
 def _stop(op: Operation, nodes: list[Node], total: int | None = None) -> list[str]:
@@ -148,7 +163,7 @@ def _stop(op: Operation, nodes: list[Node], total: int | None = None) -> list[st
             try:
                 state = engine.stop_node(spec, links_of[spec.id])
             except Exception as exc:  # reported on the node, the others still stop
-                state = NodeState(status="error", error=str(exc))
+                state = NodeState(status="error", error=in_words(exc))
             on_state(spec, state)
 
         with ThreadPoolExecutor(max_workers=8) as pool:
@@ -209,6 +224,6 @@ def run(op: Operation) -> int | None:
                      error=f"{DEADLINE_PASSED}: not finished within {settings.WEBGNS_OPERATION_DEADLINE} s")
         log.warning("operation %s abandoned: %s", op.pk, why)
     except Exception as exc:
-        progress(op, status=OperationStatus.ERROR, error=f"{type(exc).__name__}: {exc}", check=False)
+        progress(op, status=OperationStatus.ERROR, error=in_words(exc), check=False)
         raise
     return None

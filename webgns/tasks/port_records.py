@@ -26,12 +26,20 @@ def _key(node_id: str) -> str:
 
 
 def remember(engine, nodes: Iterable[NodeSpec]) -> int:
-    """Read and keep the ports of each running node; returns how many were kept."""
+    """Read and keep the ports of each running node; returns how many were kept.
+
+    A port missing now (its peer's node died and took it) keeps what it carried when last seen,
+    as long as the namespace is the same: that is what its return must bring back."""
     kept = 0
     for node in nodes:
         try:
             record = engine.remember_ports(node)
             if record is not None:
+                before = redis_client().get(_key(node.id))
+                old = json.loads(before) if before else {}
+                if old.get("netns") == record["netns"]:
+                    for port, carried in old.get("ports", {}).items():
+                        record["ports"].setdefault(port, carried)
                 redis_client().set(_key(node.id), json.dumps(record), ex=KEEP_SECONDS)
                 kept += 1
         except redis.RedisError:

@@ -17,6 +17,7 @@ from celery.signals import worker_ready
 from django.conf import settings
 from django.db.models import Q
 
+from webgns.compute.errors import is_docker_silent
 from webgns.compute.specs import (
     BRIDGE,
     ERROR,
@@ -27,11 +28,12 @@ from webgns.compute.specs import (
     STARTING,
     STOPPED,
     STOPPING,
+    UNKNOWN,
     LinkState,
 )
 from webgns.labs.choices import OperationStatus
 from webgns.labs.models import ComputeHost, Link, Node, Operation, Project
-from webgns.tasks import claims
+from webgns.tasks import claims, port_records
 from webgns.tasks.engine import lab_engine
 from webgns.tasks.locks import _redis
 from webgns.tasks.queues import compute_queue
@@ -90,7 +92,12 @@ def _reconcile() -> dict:
     resent = claims.resend_unclaimed()
     record_capabilities()
     engine = lab_engine()
-    observed = engine.observe()
+    try:
+        observed = engine.observe()
+    except Exception as error:
+        if not is_docker_silent(error):
+            raise
+        return {"docker": "silent", "unknown": _docker_silent()}
     fixed = []
     # A node of a project with an operation under way is between states on purpose (a start not
     # yet reached it); the operation will record the truth. Operations of dead workers were failed
@@ -107,18 +114,20 @@ def _reconcile() -> dict:
     for node in nodes.only("id", "status", "name"):
         seen = observed.get(str(node.id))
         running = bool(seen and seen.running)
-        if node.status in (STARTED, STARTING, STOPPING) and not running:
+        if node.status in (STARTED, UNKNOWN) and not running:
+            why = engine.stop_reason(seen.container_id) if seen and seen.container_id else (
+                "The node is no longer running on its host (stopped or killed outside webgns). Start it again.")
+            set_node_status(str(node.id), ERROR, why)
+            fixed.append(node.name)
+        elif node.status in (STARTING, STOPPING) and not running:
             # STARTING/STOPPING with nothing running means a worker died mid-operation.
             if node.status == STOPPING:
                 set_node_status(str(node.id), STOPPED)
             elif node.status == STARTING:
                 set_node_status(str(node.id), ERROR, "Its start did not finish (the operation failed: see it). "
                                 "Start it again.")
-            else:
-                set_node_status(str(node.id), ERROR, "The node is no longer running on its host "
-                                "(stopped or killed outside webgns). Start it again.")
             fixed.append(node.name)
-        elif node.status in (STARTING, STOPPING) and running:
+        elif node.status in (STARTING, STOPPING, UNKNOWN) and running:
             # A start (or stop) whose worker died after the container came up: it runs.
             set_node_status(str(node.id), STARTED)
             fixed.append(node.name)
@@ -131,10 +140,57 @@ def _reconcile() -> dict:
                 set_node_status(node_id, STARTED)
                 fixed.append(node_id)
     links = _reconcile_links(engine, busy_projects)
+    over_disk = _enforce_disk_limit(engine, busy_projects)
+    recorded = port_records.remember(engine, [node_spec(n) for n in Node.objects.filter(
+        compute_host=settings.WEBGNS_COMPUTE_HOST, status=STARTED).exclude(project_id__in=busy_projects)
+        .select_related("template", "project")])
     known = {str(p) for p in Project.objects.values_list("id", flat=True)}
     removed = engine.remove_orphans(known)
     return {"failed_operations": failed, "resent_operations": resent, "fixed": fixed, "links": links,
-            "removed": removed}
+            "removed": removed, "over_disk": over_disk, "ports_recorded": recorded}
+
+
+def _docker_silent() -> list[str]:
+    """Docker on this host does not answer: whether its nodes run cannot be known. They show
+    `unknown` with the reason until Docker answers and a reconcile finds the truth."""
+    here = settings.WEBGNS_COMPUTE_HOST
+    marked = []
+    for node in Node.objects.filter(compute_host=here, status__in=[STARTED, STARTING, STOPPING]).only("id", "name"):
+        set_node_status(str(node.id), UNKNOWN, f"Docker on compute host '{here}' does not answer: whether this "
+                        "node runs is unknown until it answers again.")
+        marked.append(node.name)
+    return marked
+
+
+def _enforce_disk_limit(engine, busy_projects: set[str]) -> list[str]:
+    """Stop every running node of this host whose own filesystem grew past WEBGNS_NODE_DISK_MB, with
+    the reason on the node. Its link ends are parked as a stop parks them, so its neighbours keep
+    their interfaces. The storage driver here has no quota (node_disk), so this measure is the limit."""
+    limit_mb = settings.WEBGNS_NODE_DISK_MB
+    if not limit_mb:
+        return []
+    stopped = []
+    nodes = (Node.objects.filter(compute_host=settings.WEBGNS_COMPUTE_HOST, status=STARTED)
+             .exclude(project_id__in=busy_projects).select_related("template", "project"))
+    for node in nodes:
+        spec = node_spec(node)
+        used = engine.disk_usage(spec)
+        if used is None or used <= limit_mb << 20:
+            continue
+        links = [link_spec(lk) for lk in Link.objects.filter(Q(a_node=node) | Q(b_node=node))
+                 .select_related("a_node", "b_node")]
+        try:
+            engine.stop_node(spec, links)
+        except Exception:
+            log.exception("could not stop %s, over its disk limit", node.name)
+            continue
+        set_node_status(str(node.id), ERROR, f"Stopped: it wrote {used / (1 << 20):.0f} MiB to its own disk, over the "
+                        f"{limit_mb} MiB a node may write (WEBGNS_NODE_DISK_MB). Start it and remove files at once, "
+                        "or reset it.")
+        for link in links:
+            save_link_state(link.id, LinkState(LINK_DOWN, f"node {node.name} is stopped"))
+        stopped.append(node.name)
+    return stopped
 
 
 def _reconcile_links(engine, busy_projects: set[str]) -> dict:
@@ -181,6 +237,13 @@ def _reconcile_links(engine, busy_projects: set[str]) -> dict:
             rerun |= {n for n in (link.a.node_id, link.b.node_id) if nodes[n].compute_host == here}
     for node_id in rerun:
         spec = nodes[node_id]
+        restored = port_records.restore(engine, spec)
+        if restored is not None:
+            # Still in the namespace its ports were recorded in: a neighbour of a node that came
+            # back. Its startup lines already ran there; what it lost comes back from the record.
+            if restored:
+                log.info("put back on %s after re-plumbing: %s", spec.name, ", ".join(restored))
+            continue
         if spec.startup and spec.kind not in (OVS, BRIDGE):
             result = engine.run_startup(spec)
             if result.exit_code != 0:

@@ -72,7 +72,7 @@ export class NodePanel {
       h("span", { className: "status-dot", style: { background: STATUS_COLOURS[status] || STATUS_COLOURS.stopped } }),
       h("span", { className: `status-text status-${status}`, "data-status": status }, status),
     ];
-    if (status === "error") {
+    if (status === "error" || status === "unknown") {
       parts.push(h("div", { className: "node-error", role: "alert" }, node.error || "the node failed without a reason"));
     }
     this.statusLine.replaceChildren(...parts);

@@ -15,6 +15,7 @@ export const STATUS_COLOURS = {
   started: "#2e9e44",
   stopping: "#f0a30a",
   error: "#d93025",
+  unknown: "#7e57c2",
 };
 
 export const KIND_SHAPES = { docker: "round-rectangle", bridge: "rectangle", ovs: "hexagon" };

@@ -84,6 +84,13 @@ class CaptureListView(CaptureScoped):
         if count >= limits.per_user():
             raise ValidationError({"quota": [f"you have {count} captures running; the limit is {limits.per_user()}. "
                                              "Stop one first."]})
+        kept, allowed = limits.kept_by(request.user), limits.user_total_bytes()
+        asked = serializer.validated_data.get("max_bytes") or limits.max_bytes()
+        if kept + asked > allowed:
+            raise ValidationError({"quota": [
+                f"your captures keep {kept >> 20} MiB and this one may take {asked >> 20} MiB; a user may keep "
+                f"{allowed >> 20} MiB (a running capture counts at its maximum). Delete captures you no longer "
+                "need first."]})
         end = serializer.validated_data["end"]
         node, port = (link.a_node, link.a_port) if end == "a" else (link.b_node, link.b_port)
         interface = (f"{node.name} {port} (link {link.a_node.name}:{link.a_port} - "
@@ -98,6 +105,17 @@ class CaptureDetailView(CaptureScoped):
 
     def get(self, request, **kwargs) -> Response:
         return Response(CaptureSerializer(self.capture()).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, **kwargs) -> Response:
+        """Delete a finished capture and its file (its starter or staff; a running one is stopped first)."""
+        capture = self.capture()
+        if capture.user_id != request.user.id and not request.user.is_staff:
+            raise PermissionDenied("Only whoever started a capture (or staff) may delete it.")
+        if capture.active:
+            raise ValidationError({"status": ["this capture is still running; stop it first."]})
+        capture.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class CaptureStopView(CaptureScoped):
