@@ -218,6 +218,8 @@ WEBGNS_EXEC_PER_USER = int(os.environ.get("WEBGNS_EXEC_PER_USER", "3"))
 # console closes with 4500.
 WEBGNS_CONSOLE_RELAY = os.environ.get("WEBGNS_CONSOLE_RELAY", "always")
 WEBGNS_CONSOLE_RELAY_OPEN_SECONDS = float(os.environ.get("WEBGNS_CONSOLE_RELAY_OPEN_SECONDS", "20"))
+# Consoles (shells and take-overs) one non-staff user may hold open at once, across web processes.
+WEBGNS_CONSOLES_PER_USER = int(os.environ.get("WEBGNS_CONSOLES_PER_USER", "8"))
 # A command with a longer timeout runs as a job (202, then GET …/exec/<id>/): no web thread waits
 # minutes for a command.
 WEBGNS_EXEC_WAIT_MAX = float(os.environ.get("WEBGNS_EXEC_WAIT_MAX", "30"))
