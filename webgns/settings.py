@@ -375,6 +375,10 @@ WEBGNS_USER_PROJECTS = _env_int("WEBGNS_USER_PROJECTS", 50)
 # What a node gets when its template sets no memory/CPU limit (0 on a template, staff only: none).
 WEBGNS_NODE_MEMORY_MB = _env_int("WEBGNS_NODE_MEMORY_MB", 256)
 WEBGNS_NODE_CPUS = _env_float("WEBGNS_NODE_CPUS", 1.0)
+# The most memory / CPUs a non-staff user may give one node (on a node, a template or in an
+# imported document); staff may set more, up to 1 TiB and 64 CPUs.
+WEBGNS_NODE_MEMORY_MB_MAX = _env_int("WEBGNS_NODE_MEMORY_MB_MAX", 2048)
+WEBGNS_NODE_CPUS_MAX = _env_float("WEBGNS_NODE_CPUS_MAX", 2.0)
 # Registries the worker may pull from (e.g. "docker.io,registry.example.org:5000"); empty: none,
 # only images already on the compute host are used.
 WEBGNS_ALLOWED_REGISTRIES = [r.strip() for r in os.environ.get("WEBGNS_ALLOWED_REGISTRIES", "").split(",") if r.strip()]

@@ -100,12 +100,15 @@ def usable_templates(*owners) -> dict[str, Template]:
     return by_name
 
 
-def import_project(document: object, owner, name: str | None = None, template_owner=None) -> Project:
+def import_project(document: object, owner, name: str | None = None, template_owner=None,
+                   staff: bool = False) -> Project:
     """Create a project from a document; all or nothing.
 
     Everything is checked in memory first (names, templates, ports: linear in the document's size),
     then written in one short transaction of bulk inserts, so other writers wait at most for that.
     `template_owner`'s private templates are usable too (the teacher's, for a student's copy).
+    `staff`: staff stand behind the document's values (a staff importer, a staff teacher's lab
+    copied), so a node may pass the per-node maxima as staff may.
     """
     _check(document)
     project_name = _clean_name(name or document.get("name"), "name", validate_project_name)
@@ -113,7 +116,7 @@ def import_project(document: object, owner, name: str | None = None, template_ow
     limits.check_project_size(len(raw_nodes), len(raw_links))
     project = Project(name=project_name, owner=owner)
     templates = usable_templates(template_owner, owner)
-    nodes = _nodes(project, raw_nodes, templates)
+    nodes = _nodes(project, raw_nodes, templates, staff)
     try:
         scheduler.place_nodes(nodes)
     except scheduler.PlacementFailed as error:
@@ -152,7 +155,7 @@ def _annotations(project: Project, raw_annotations: list) -> list[Annotation]:
     return found
 
 
-def _nodes(project: Project, raw_nodes: list, templates: dict[str, Template]) -> list[Node]:
+def _nodes(project: Project, raw_nodes: list, templates: dict[str, Template], staff: bool = False) -> list[Node]:
     from webgns.labs.api.serializers import NodeSerializer, new_node
 
     nodes: list[Node] = []
@@ -170,7 +173,8 @@ def _nodes(project: Project, raw_nodes: list, templates: dict[str, Template]) ->
             _fail(f"nodes[{i}].kind", f"Template {template.name!r} here is a {template.kind}, not {kind!r}.")
         data = {k: raw[k] for k in NODE_FIELDS if k in raw}
         data["template"] = template.pk
-        serializer = NodeSerializer(data=data, context={"project": project, "port_usage": {}, "taken_names": taken})
+        serializer = NodeSerializer(data=data, context={"project": project, "port_usage": {}, "taken_names": taken,
+                                                        "staff": staff})
         if not serializer.is_valid():
             raise serializers.ValidationError({f"nodes[{i}]": serializer.errors})
         taken.add(node_name)

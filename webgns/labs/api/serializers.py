@@ -71,6 +71,9 @@ def validate_start_command(value: str) -> str:
 
 
 def _is_staff(serializer: serializers.Serializer) -> bool:
+    """Whether staff stand behind the values: the requester, or (an import, a copy) `context["staff"]`."""
+    if "staff" in serializer.context:
+        return bool(serializer.context["staff"])
     request = serializer.context.get("request")
     return bool(request is not None and request.user.is_staff)
 
@@ -87,6 +90,11 @@ def _cpus(value: float | None, staff: bool = False) -> float | None:
         return value  # staff: no CPU limit
     if value is not None and not 0.01 <= value <= 64:
         raise serializers.ValidationError("Must be between 0.01 and 64 (0, no limit, only as staff).")
+    most = settings.WEBGNS_NODE_CPUS_MAX
+    if value is not None and value > most and not staff:
+        # One node's CPUs come out of a compute host everyone shares.
+        raise serializers.ValidationError(f"At most {most:g} CPUs per node (WEBGNS_NODE_CPUS_MAX); staff may "
+                                          "set more.")
     return value
 
 
@@ -97,6 +105,11 @@ def _memory_mb(value: int | None, staff: bool = False) -> int | None:
         raise serializers.ValidationError(
             "Must be at least 6 MB (Docker's minimum) and at most 1 TiB (0, no limit, only as staff)."
         )
+    most = settings.WEBGNS_NODE_MEMORY_MB_MAX
+    if value is not None and value > most and not staff:
+        # The scheduler reserves a node's memory on its host: one node could take the host's budget.
+        raise serializers.ValidationError(f"At most {most} MB per node (WEBGNS_NODE_MEMORY_MB_MAX); staff may "
+                                          "set more.")
     return value
 
 

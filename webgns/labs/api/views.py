@@ -110,14 +110,16 @@ class ProjectViewSet(viewsets.ModelViewSet):
             name = project_name_from(f"{project.name} (copy)")
         elif not isinstance(name, str):
             raise ValidationError({"name": ["Must be a string."]})
-        copy = topology.import_project(topology.export_project(project), request.user, name=name.strip())
+        copy = topology.import_project(topology.export_project(project), request.user, name=name.strip(),
+                                       staff=request.user.is_staff)
         return Response(s.ProjectSerializer(copy).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=dict, responses={201: s.ProjectSerializer})
     @action(detail=False, methods=["post"], url_path="import")
     def import_(self, request) -> Response:
         limits.check_new_project(request.user)
-        project = topology.import_project(request.data, request.user, name=request.query_params.get("name"))
+        project = topology.import_project(request.data, request.user, name=request.query_params.get("name"),
+                                          staff=request.user.is_staff)
         return Response(s.ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 
 
@@ -431,7 +433,8 @@ class ExampleInstantiateView(APIView):
         if document is None:
             return Response({"detail": f"No example named {name!r}."}, status=status.HTTP_404_NOT_FOUND)
         limits.check_new_project(request.user)
-        project = topology.import_project(document, request.user, name=request.query_params.get("name"))
+        project = topology.import_project(document, request.user, name=request.query_params.get("name"),
+                                          staff=request.user.is_staff)
         return Response(s.ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 
 
