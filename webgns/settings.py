@@ -244,10 +244,13 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BROKER_HEARTBEAT = 10
 # A task running this long before its ack is handed to another worker: more than any operation may
 # take (the deadline), so only a dead worker's task is redelivered.
+# The connect timeout bounds how long a request waits to hand a task to an unreachable broker
+# before it answers 503 (webgns.tasks.routing); workers retry their connection for ever anyway.
+WEBGNS_BROKER_CONNECT_TIMEOUT = float(os.environ.get("WEBGNS_BROKER_CONNECT_TIMEOUT", "2"))
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": WEBGNS_OPERATION_DEADLINE + 300,
     "socket_keepalive": True,
-    "socket_connect_timeout": 5,
+    "socket_connect_timeout": WEBGNS_BROKER_CONNECT_TIMEOUT,
     "retry_on_timeout": True,
     "health_check_interval": 10,
     "max_retries": None,

@@ -387,9 +387,26 @@ class NodeSerializer(serializers.ModelSerializer):
         if problem:
             raise serializers.ValidationError({"vlans": [problem]})
 
+    def _validate_controller_in_lab(self, attrs: dict) -> None:
+        """Non-staff: the controller is a node of this lab (openflow_target.lab_problem). An import
+        checks against the whole document instead (topology), so it turns this off."""
+        controller = attrs["openflow_controller"]
+        if not controller or _is_staff(self) or not self.context.get("controller_in_lab", True):
+            return
+        others = Node.objects.filter(project=self.project).select_related("template")
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        texts = lab_texts(others)
+        texts += [attrs.get("startup", getattr(self.instance, "startup", "")),
+                  *attrs.get("files", getattr(self.instance, "files", {})).values()]
+        if problem := openflow_target.lab_problem(controller, texts):
+            raise serializers.ValidationError({"openflow_controller": [problem]})
+
     def validate(self, attrs: dict) -> dict:
         if "vlans" in attrs:
             self._validate_vlans(attrs)
+        if "openflow_controller" in attrs:
+            self._validate_controller_in_lab(attrs)
         if self.instance is not None and "adapters" in attrs:
             usage = port_usage(self.project)
             kept = set(port_names(attrs["adapters"]))
@@ -411,6 +428,15 @@ class NodeSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError({"compute_host": [str(error)]}) from error
         node.save()
         return node
+
+
+def lab_texts(nodes) -> list[str]:
+    """The startup lines and files (the template's too) of `nodes`, where a lab configures its addresses."""
+    texts: list[str] = []
+    for node in nodes:
+        texts.append(node.startup)
+        texts.extend(node.effective_files.values())
+    return texts
 
 
 def new_node(project: Project, validated_data: dict) -> Node:
