@@ -32,9 +32,10 @@ def send(task, host: str | None, *args, exec_work: bool = False, **options):
     return task.apply_async(args=list(args), queue=queue_for(host, exec_work), **options)
 
 
-# A request tries the broker once (each try bounded by WEBGNS_BROKER_CONNECT_TIMEOUT): with Redis
-# away it answers 503 in seconds, where Celery's default retries and the result backend's
-# reconnects made it a 500 after 19 s.
+# A request tries the broker once, its connect bounded by WEBGNS_BROKER_CONNECT_TIMEOUT (redis-py
+# itself reconnects a pooled connection that went stale in a Redis restart): with Redis away it
+# answers 503 in seconds, where Celery's default retries and the result backend's reconnects made
+# it a 500 after 19 s.
 PUBLISH_RETRY = {"max_retries": 0}
 
 
