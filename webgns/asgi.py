@@ -4,7 +4,10 @@ import os
 
 from django.core.asgi import get_asgi_application
 
+from webgns import long_lines
 from webgns.body_limit import BodyLimit
+
+long_lines.install()  # a URL past Daphne's line limit gets 414, not a dropped connection
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webgns.settings")
 django_asgi_app = BodyLimit(get_asgi_application())  # oversized bodies refused before Django spools them

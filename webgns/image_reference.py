@@ -55,10 +55,9 @@ class ImageReference:
     repository: str  # the name without its registry
     tag: str
     digest: str
-
-    @property
-    def explicit_registry(self) -> bool:
-        return self.registry != DEFAULT_REGISTRY
+    # The name spells its registry ("docker.io/library/alpine" does, "alpine" does not): a
+    # registry named is one the user asks to pull from, even Docker Hub.
+    explicit_registry: bool = False
 
 
 def parse(image: str) -> ImageReference:
@@ -75,14 +74,15 @@ def parse(image: str) -> ImageReference:
     if len(name) > MAX_LENGTH:
         raise InvalidReference(f"An image name is at most {MAX_LENGTH} characters.")
     first = match.group("first")
-    if first is not None and ("." in first or ":" in first or first == "localhost"):
+    explicit = first is not None and ("." in first or ":" in first or first == "localhost")
+    if explicit:
         registry, repository = first, name[len(first) + 1:]
     elif first is not None and not re.fullmatch(_PATH_COMPONENT, first):
         raise InvalidReference(f"{image!r}: a repository name is in lower case.")
     else:
         registry, repository = DEFAULT_REGISTRY, name
     return ImageReference(registry=registry, repository=repository, tag=match.group("tag") or "",
-                          digest=match.group("digest") or "")
+                          digest=match.group("digest") or "", explicit_registry=explicit)
 
 
 def registry_allowed(reference: ImageReference, allowed: list[str] | tuple[str, ...]) -> bool:

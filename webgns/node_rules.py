@@ -9,6 +9,7 @@ other, so the limits and the path rule live here, in plain Python.
 from __future__ import annotations
 
 import posixpath
+import re
 
 MAX_FILE_BYTES = 256 * 1024  # one file
 MAX_TOTAL_BYTES = 1024 * 1024  # all of a node's (or template's) files together
@@ -66,6 +67,9 @@ def merged(template_files: dict[str, str] | None, node_files: dict[str, str] | N
 
 
 MAX_SYSCTLS = 32
+# Dotted names only: a sysctl name is also a path under /proc/sys, so "/" and empty components
+# ("net./../kernel/x") would step out of net.*.
+SYSCTL_NAME = re.compile(r"net(?:\.[A-Za-z0-9_-]+)+", re.ASCII)
 
 
 def sysctls_problem(sysctls: object) -> str | None:
@@ -76,10 +80,9 @@ def sysctls_problem(sysctls: object) -> str | None:
     if len(sysctls) > MAX_SYSCTLS:
         return f"At most {MAX_SYSCTLS} settings."
     for name, value in sysctls.items():
-        if not isinstance(name, str) or not name.startswith("net.") or len(name) > 128 or not all(
-            ch.isalnum() or ch in "._-/" for ch in name
-        ):
-            return f"{name!r}: only net.* settings (a node's own network namespace) may be set."
+        if not isinstance(name, str) or len(name) > 128 or not SYSCTL_NAME.fullmatch(name):
+            return (f"{name!r}: only net.* settings (a node's own network namespace) may be set, as dotted "
+                    "names (letters, digits, _ and - between single dots).")
         if not isinstance(value, str | int) or isinstance(value, bool) or len(str(value)) > 64 or "\n" in str(value):
             return f"{name}: the value must be a short string or number."
     return None

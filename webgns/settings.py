@@ -218,6 +218,8 @@ WEBGNS_EXEC_PER_USER = int(os.environ.get("WEBGNS_EXEC_PER_USER", "3"))
 # console closes with 4500.
 WEBGNS_CONSOLE_RELAY = os.environ.get("WEBGNS_CONSOLE_RELAY", "always")
 WEBGNS_CONSOLE_RELAY_OPEN_SECONDS = float(os.environ.get("WEBGNS_CONSOLE_RELAY_OPEN_SECONDS", "20"))
+# Consoles (shells and take-overs) one non-staff user may hold open at once, across web processes.
+WEBGNS_CONSOLES_PER_USER = int(os.environ.get("WEBGNS_CONSOLES_PER_USER", "8"))
 # A command with a longer timeout runs as a job (202, then GET …/exec/<id>/): no web thread waits
 # minutes for a command.
 WEBGNS_EXEC_WAIT_MAX = float(os.environ.get("WEBGNS_EXEC_WAIT_MAX", "30"))
@@ -242,10 +244,13 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BROKER_HEARTBEAT = 10
 # A task running this long before its ack is handed to another worker: more than any operation may
 # take (the deadline), so only a dead worker's task is redelivered.
+# The connect timeout bounds how long a request waits to hand a task to an unreachable broker
+# before it answers 503 (webgns.tasks.routing); workers retry their connection for ever anyway.
+WEBGNS_BROKER_CONNECT_TIMEOUT = float(os.environ.get("WEBGNS_BROKER_CONNECT_TIMEOUT", "2"))
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": WEBGNS_OPERATION_DEADLINE + 300,
     "socket_keepalive": True,
-    "socket_connect_timeout": 5,
+    "socket_connect_timeout": WEBGNS_BROKER_CONNECT_TIMEOUT,
     "retry_on_timeout": True,
     "health_check_interval": 10,
     "max_retries": None,
@@ -383,6 +388,10 @@ WEBGNS_NODE_CPUS = _env_float("WEBGNS_NODE_CPUS", 1.0)
 # What one node may write to its own filesystem (its container's writable layer), measured by its
 # host's worker at each reconcile; past it the node is stopped with the reason. 0: no limit.
 WEBGNS_NODE_DISK_MB = _env_int("WEBGNS_NODE_DISK_MB", 512)
+# The most memory / CPUs a non-staff user may give one node (on a node, a template or in an
+# imported document); staff may set more, up to 1 TiB and 64 CPUs.
+WEBGNS_NODE_MEMORY_MB_MAX = _env_int("WEBGNS_NODE_MEMORY_MB_MAX", 2048)
+WEBGNS_NODE_CPUS_MAX = _env_float("WEBGNS_NODE_CPUS_MAX", 2.0)
 # Registries the worker may pull from (e.g. "docker.io,registry.example.org:5000"); empty: none,
 # only images already on the compute host are used.
 WEBGNS_ALLOWED_REGISTRIES = [r.strip() for r in os.environ.get("WEBGNS_ALLOWED_REGISTRIES", "").split(",") if r.strip()]

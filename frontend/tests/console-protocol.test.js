@@ -26,6 +26,7 @@ describe("console protocol", () => {
 
   it("says why a console closed", () => {
     expect(closeReason(4404)).toBe("the node is not running");
+    expect(closeReason(4429)).toBe("you have as many consoles open as you may; close one first");
     expect(closeReason(4403, "watch")).toBe("you may not use this node's console");
     expect(closeReason(1000, "control")).toBe("the shell ended");
     expect(closeReason(1000, "watch")).toBe("the node stopped");

@@ -36,22 +36,36 @@ def test_staff_create_accounts_and_reset_passwords(make_api, staff_api):
     assert teacher.post("/api/people/newbie/reset-password/").status_code == 403
 
 
+def _roster_account(room, username: str):
+    """A student account the course's roster makes (the only kind a teacher may reset)."""
+    from django.contrib.auth import get_user_model
+    from rest_framework.test import APIClient
+
+    made = room.teacher.post(f"{room.url}students/", {"username": username, "email": f"{username}@example.org"},
+                             format="json")
+    assert made.status_code == 201 and made.json()["new_account"], made.content
+    client = APIClient()
+    client.force_authenticate(get_user_model().objects.get(username=username))
+    return client
+
+
 def test_teacher_resets_students_passwords_not_colleagues(classroom, make_api, staff_api):
-    room = classroom(students=2)
-    sam, sue = room.students
-    one = room.teacher.post(f"{room.url}students/{sam.user.username}/reset-password/")
-    assert one.status_code == 200 and logs_in(sam.user.username, one.json()["password"])
+    room = classroom(students=0)
+    sam = _roster_account(room, "sam")
+    _roster_account(room, "sue")
+    one = room.teacher.post(f"{room.url}students/sam/reset-password/")
+    assert one.status_code == 200 and logs_in("sam", one.json()["password"])
     # A student who also teaches elsewhere (or is staff) is refused: the teacher could take over their account.
     other = classroom(students=0)
-    staff_api.patch(other.url, {"teachers": [other.teacher.user.username, sue.user.username]}, format="json")
-    refused = room.teacher.post(f"{room.url}students/{sue.user.username}/reset-password/")
+    staff_api.patch(other.url, {"teachers": [other.teacher.user.username, "sue"]}, format="json")
+    refused = room.teacher.post(f"{room.url}students/sue/reset-password/")
     assert refused.status_code == 403 and "teaches" in refused.json()["detail"]
-    assert sam.post(f"{room.url}students/{sue.user.username}/reset-password/").status_code == 403
-    assert other.teacher.post(f"{room.url}students/{sam.user.username}/reset-password/").status_code == 404
+    assert sam.post(f"{room.url}students/sue/reset-password/").status_code == 403
+    assert other.teacher.post(f"{room.url}students/sam/reset-password/").status_code == 404
     everyone = room.teacher.post(f"{room.url}students/reset-passwords/", {}, format="json").json()
-    assert [p["username"] for p in everyone["passwords"]] == [sam.user.username]
-    assert [s["username"] for s in everyone["skipped"]] == [sue.user.username]
-    assert logs_in(sam.user.username, everyone["passwords"][0]["password"])
+    assert [p["username"] for p in everyone["passwords"]] == ["sam"]
+    assert [s["username"] for s in everyone["skipped"]] == ["sue"]
+    assert logs_in("sam", everyone["passwords"][0]["password"])
 
 
 def test_teachers_change_limits_within_staff_caps(classroom, staff_api):

@@ -53,3 +53,13 @@ def test_ordinary_requests_pass(stack):
     response = stack.api.post(stack.base_url + "/api/projects/", json={"name": "small"}, timeout=30)
     assert response.status_code == 201, response.text
     assert stack.api.delete(f"{stack.base_url}/api/projects/{response.json()['id']}/", timeout=30).status_code == 204
+
+
+def test_a_url_past_the_line_limit_is_a_json_414(stack):
+    # Twisted's default dropped the connection with no response at all for this URL.
+    response = stack.api.get(stack.base_url + "/api/projects/?q=" + "x" * (20 * 1024), timeout=30)
+    assert response.status_code == 414, response.text
+    assert "URL" in response.json()["detail"]
+    long_header = stack.api.get(stack.base_url + "/api/projects/", headers={"X-Pad": "y" * (20 * 1024)}, timeout=30)
+    assert long_header.status_code == 431 and long_header.json()["detail"]
+    assert stack.api.get(stack.base_url + "/api/projects/", timeout=30).status_code == 200

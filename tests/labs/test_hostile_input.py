@@ -198,3 +198,45 @@ def test_django_error_handlers_answer_json_under_api_only(rf):
     assert response.status_code == 400 and "WEBGNS_MAX_BODY_BYTES" in json.loads(response.content)["detail"]
     assert errors.permission_denied(rf.get("/api/x/"), None).status_code == 403
     assert not errors.server_error(rf.get("/projects/")).get("Content-Type", "").startswith("application/json")
+
+
+@pytest.mark.parametrize("name", ["net./../kernel/x", "net.ipv4/../../kernel/panic", "net..ipv4.ip_forward",
+                                  "net.ipv4.", "net./proc"])
+def test_sysctl_names_are_dotted_names_only(api, templates, name):
+    project = create_project(api)
+    response = api.post(f"/api/projects/{project['id']}/nodes/",
+                        {"name": "r1", "template": str(templates["busybox"].id), "sysctls": {name: "1"}},
+                        format="json")
+    assert response.status_code == 400 and "sysctls" in response.json(), response.content
+    fine = {"net.ipv4.conf.all.rp_filter": "0", "net.ipv6.conf.eth-1.disable_ipv6": "1"}
+    response = api.post(f"/api/projects/{project['id']}/nodes/",
+                        {"name": "r2", "template": str(templates["busybox"].id), "sysctls": fine}, format="json")
+    assert response.status_code == 201, response.content
+
+
+@pytest.mark.parametrize("image", ["docker.io/library/alpine", "index.docker.io/library/alpine:3",
+                                   "registry-1.docker.io/library/alpine"])
+def test_non_staff_may_not_name_a_registry_not_allowed(api, staff_api, settings, image):
+    settings.WEBGNS_ALLOWED_REGISTRIES = []
+    response = api.post("/api/templates/", {"name": "alp", "image": image}, format="json")
+    assert response.status_code == 400 and "image" in response.json(), response.content
+    # No registry named: an image already on the host, as before.
+    assert api.post("/api/templates/", {"name": "alp2", "image": "alpine"}, format="json").status_code == 201
+    settings.WEBGNS_ALLOWED_REGISTRIES = ["docker.io"]
+    assert api.post("/api/templates/", {"name": "alp3", "image": "docker.io/library/alpine"},
+                    format="json").status_code == 201
+    assert staff_api.post("/api/templates/", {"name": "alp4", "image": image}, format="json").status_code == 201
+
+
+def test_display_filter_with_nul_is_a_400_naming_the_filter(api, pair):
+    from webgns.captures.models import Capture
+    from webgns.labs.models import Link
+
+    project, a, b = pair
+    link = create_link(api, project, a, b)
+    capture = Capture.objects.create(project_id=project["id"], link=Link.objects.get(pk=link["id"]), user=api.user,
+                                     end="a", max_packets=10, max_bytes=10000, max_seconds=10, status="stopped",
+                                     reason="stopped")
+    url = f"/api/projects/{project['id']}/links/{link['id']}/captures/{capture.id}/packets/"
+    response = api.get(url, {"filter": "icmp\0"})
+    assert response.status_code == 400 and "NUL" in response.json()["filter"][0], response.content

@@ -175,3 +175,44 @@ def test_template_without_limits_gets_the_default_memory_and_cpu(api, staff_api,
     free = create_node(staff_api, create_project(staff_api), type("T", (), {"id": response.json()["id"]}), "pc1")
     spec = node_spec(Node.objects.get(pk=free["id"]))
     assert (spec.memory_mb, spec.cpus) == (None, None)
+
+
+NODE_MAXIMA = [("memory_mb", 16000, "WEBGNS_NODE_MEMORY_MB_MAX"), ("cpus", 4, "WEBGNS_NODE_CPUS_MAX"),
+               ("memory_mb", 1024 * 1024, "WEBGNS_NODE_MEMORY_MB_MAX"), ("cpus", 64, "WEBGNS_NODE_CPUS_MAX")]
+
+
+@pytest.mark.parametrize(("field", "value", "setting"), NODE_MAXIMA)
+def test_node_maxima_on_templates_nodes_and_patch(api, staff_api, templates, settings, field, value, setting):
+    settings.WEBGNS_NODE_MEMORY_MB_MAX, settings.WEBGNS_NODE_CPUS_MAX = 2048, 2.0
+    response = api.post("/api/templates/", {"name": "big", "image": "webgns/busybox", field: value}, format="json")
+    assert response.status_code == 400 and setting in response.json()[field][0], response.content
+    project = create_project(api)
+    body = {"name": "pc1", "template": str(templates["busybox"].id), field: value}
+    response = api.post(nodes_url(project), body, format="json")
+    assert response.status_code == 400 and setting in response.json()[field][0], response.content
+    node = create_node(api, project, templates["busybox"], "pc2")
+    response = api.patch(f"{nodes_url(project)}{node['id']}/", {field: value}, format="json")
+    assert response.status_code == 400 and setting in response.json()[field][0], response.content
+    # At the maximum is fine; staff may go past it.
+    at_most = {"memory_mb": 2048, "cpus": 2.0}[field]
+    assert api.patch(f"{nodes_url(project)}{node['id']}/", {field: at_most}, format="json").status_code == 200
+    assert staff_api.patch(f"{nodes_url(project)}{node['id']}/", {field: value}, format="json").status_code == 200
+    assert staff_api.post("/api/templates/", {"name": "big", "image": "webgns/busybox", field: value},
+                          format="json").status_code == 201
+
+
+@pytest.mark.parametrize(("field", "value", "setting"), NODE_MAXIMA[:2])
+def test_node_maxima_on_import_and_duplicate(api, staff_api, templates, settings, field, value, setting):
+    settings.WEBGNS_NODE_MEMORY_MB_MAX, settings.WEBGNS_NODE_CPUS_MAX = 2048, 2.0
+    project = create_project(api)
+    node = create_node(api, project, templates["busybox"], "pc1")
+    document = api.get(f"/api/projects/{project['id']}/export/").json()
+    document["nodes"][0][field] = value
+    response = api.post("/api/projects/import/", document, format="json")
+    assert response.status_code == 400 and setting in str(response.json()["nodes[0]"][field]), response.content
+    assert staff_api.post("/api/projects/import/", document, format="json").status_code == 201
+    # A value staff set on the user's node does not carry into the user's own duplicate.
+    assert staff_api.patch(f"{nodes_url(project)}{node['id']}/", {field: value}, format="json").status_code == 200
+    response = api.post(f"/api/projects/{project['id']}/duplicate/", {}, format="json")
+    assert response.status_code == 400 and setting in str(response.json()["nodes[0]"][field]), response.content
+    assert staff_api.post(f"/api/projects/{project['id']}/duplicate/", {}, format="json").status_code == 201

@@ -9,9 +9,15 @@ from webgns.labs.openflow_target import host_addresses
 pytestmark = pytest.mark.django_db
 
 
+# Addresses the lab's controller node configures: a non-staff controller must be one of them.
+LAB_ADDRESSES = ["ip addr add 10.0.0.1/24 dev eth0", "ip address add 10.1.2.3/16 dev eth1",
+                 "ip -6 addr add fd12::10/64 dev eth0", "ifconfig eth2 172.16.5.4 netmask 255.255.0.0"]
+
+
 @pytest.fixture
 def switch(api, templates):
     project = create_project(api)
+    create_node(api, project, templates["busybox"], "ctl", startup=LAB_ADDRESSES)
     return project, create_node(api, project, templates["ovs"], "sw1")
 
 
@@ -21,7 +27,7 @@ def _set(api, switch, value: str):
                      format="json")
 
 
-@pytest.mark.parametrize("value", ["tcp:10.0.0.1:6653", "ssl:10.1.2.3:6653", "tcp:[fd00::10]:6633",
+@pytest.mark.parametrize("value", ["tcp:10.0.0.1:6653", "ssl:10.1.2.3:6653", "tcp:[fd12::10]:6633",
                                    "tcp:172.16.5.4:1", "tcp:10.0.0.1:65535", ""])
 def test_accepted(api, switch, value):
     response = _set(api, switch, value)
@@ -72,3 +78,36 @@ def test_import_refuses_a_listening_controller(api, switch):
     document["nodes"][0]["openflow_controller"] = "ptcp:16653:127.0.0.1"
     response = api.post("/api/projects/import/", document, format="json")
     assert response.status_code == 400 and "nodes[0]" in response.json()
+
+
+@pytest.mark.parametrize("value", ["tcp:10.0.0.99:6653", "tcp:8.8.8.8:6653", "tcp:[fd12::11]:6653"])
+def test_an_address_no_node_of_the_lab_configures_is_refused(api, staff_api, switch, value):
+    response = _set(api, switch, value)
+    assert response.status_code == 400 and "no node of this lab" in response.json()["openflow_controller"][0]
+    assert _set(staff_api, switch, value).status_code == 200  # staff may name any
+
+
+def test_the_hosts_gateway_is_refused_even_when_a_node_claims_it(api, staff_api, templates, switch):
+    from webgns.labs.openflow_target import host_routes
+
+    gateways = [n for n in host_routes() if n.version == 4 and n.prefixlen == 32]
+    if not gateways:
+        pytest.skip(reason="this host has no IPv4 gateway in /proc/net/route")
+    gateway = gateways[0].network_address
+    project, _ = switch
+    create_node(api, project, templates["busybox"], "liar", startup=[f"ip addr add {gateway}/24 dev eth0"])
+    response = _set(api, switch, f"tcp:{gateway}:6653")
+    assert response.status_code == 400 and "server itself reaches" in response.json()["openflow_controller"][0]
+
+
+def test_import_checks_controllers_against_the_whole_document(api, switch):
+    project, _ = switch
+    document = api.get(f"/api/projects/{project['id']}/export/").json()
+    by_name = {n["name"]: n for n in document["nodes"]}
+    by_name["sw1"]["openflow_controller"] = "tcp:10.0.0.1:6653"
+    # The controller node after the switch: still found.
+    document["nodes"] = [by_name["sw1"], by_name["ctl"]]
+    assert api.post("/api/projects/import/", document, format="json").status_code == 201
+    by_name["ctl"]["startup"] = ["ip link set eth0 up"]
+    response = api.post("/api/projects/import/", document, format="json")
+    assert response.status_code == 400 and "no node of this lab" in response.json()["nodes[0].openflow_controller"][0]

@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def project(api, templates):
     project = create_project(api, "Campus")
-    r1 = create_node(api, project, templates["busybox"], "r1", startup=["ip link set eth0 up"],
-                     environment={"ROLE": "r"})
+    r1 = create_node(api, project, templates["busybox"], "r1",
+                     startup=["ip link set eth0 up", "ip addr add 10.0.0.1/24 dev eth0"], environment={"ROLE": "r"})
     sw = create_node(api, project, templates["bridge"], "sw1")
     ovs = create_node(api, project, templates["ovs"], "core", openflow_controller="tcp:10.0.0.1:6653")
     create_link(api, project, r1, sw, "eth0", "eth3", impairment={"rate_kbps": 2000, "b_to_a": {"delay_ms": 5}})

@@ -102,6 +102,9 @@ def check_display_filter(display_filter: str) -> None:
     """Raise DisplayFilterError if tshark refuses `display_filter` (tshark compiles it with no packets)."""
     if len(display_filter) > MAX_DISPLAY_FILTER:
         raise DisplayFilterError(f"a display filter has at most {MAX_DISPLAY_FILTER} characters")
+    if "\0" in display_filter:
+        # An argument cannot carry NUL: subprocess would raise ValueError, not a refusal.
+        raise DisplayFilterError("a display filter may not contain NUL")
     if display_filter.strip():
         from webgns.packets.pcapng import header_blocks
 

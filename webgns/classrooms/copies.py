@@ -28,8 +28,9 @@ def copy_name(assignment: Assignment, student) -> str:
 def _import_for(assignment: Assignment, student) -> Project:
     document = topology.export_project(assignment.source)
     # The teacher's private templates serve the copy (the student cannot use them elsewhere).
+    # Node sizes as the lab's author may set them: a staff teacher's big router copies as it is.
     return topology.import_project(document, owner=student, name=copy_name(assignment, student),
-                                   template_owner=assignment.source.owner)
+                                   template_owner=assignment.source.owner, staff=assignment.source.owner.is_staff)
 
 
 REFILL_DELAY_SECONDS = 5

@@ -95,16 +95,30 @@ def grid(assignment: Assignment) -> dict:
     return {"checks": [{"id": str(c.id), "name": c.name, "node": c.node} for c in checks], "rows": rows}
 
 
+# A spreadsheet runs a cell that begins with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def sheet_cell(value: object) -> object:
+    """`value` as a spreadsheet shows it literally: text that would start a formula gets a leading
+    quote, which spreadsheets read as "this is text" (student names may begin with + - @)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def grid_csv(assignment: Assignment) -> str:
     table = grid(assignment)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["student", *(c["name"] for c in table["checks"]), "passed", "total", "runs", "last_run"])
+    header = ["student", *(c["name"] for c in table["checks"]), "passed", "total", "runs", "last_run"]
+    writer.writerow([sheet_cell(cell) for cell in header])
     for row in table["rows"]:
         marks = []
         for check in table["checks"]:
             passed = row["cells"][check["id"]]["passed"]
             marks.append("" if passed is None else ("pass" if passed else "fail"))
         last = row["last_run"].isoformat() if row["last_run"] else ""
-        writer.writerow([row["student"], *marks, row["passed"], len(table["checks"]), row["runs"], last])
+        cells = [row["student"], *marks, row["passed"], len(table["checks"]), row["runs"], last]
+        writer.writerow([sheet_cell(cell) for cell in cells])
     return out.getvalue()

@@ -66,7 +66,8 @@ def _make_one(assignment: Assignment, user) -> StudentCopy:
 
     source = assignment.source
     name = project_name_from(f"{assignment.title} (seat {uuid.uuid4().hex[:6]})")
-    project = topology.import_project(topology.export_project(source), owner=source.owner, name=name)
+    project = topology.import_project(topology.export_project(source), owner=source.owner, name=name,
+                                      staff=source.owner.is_staff)
     copy = StudentCopy.objects.create(assignment=assignment, student=None, project=project, pooled=True)
     operation = Operation.objects.create(
         project=project, kind=OperationKind.PROJECT_START, user=user if user and user.pk else None

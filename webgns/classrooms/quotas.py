@@ -5,11 +5,12 @@ its deadline, names it) until a worker reports it stopped or failed (`error`: no
 thirty students pressing start in the same second are counted against each other before any
 container exists. A lab outside courses is checked against its owner's own limit
 (`labs.limits.effective`), counted by the same `active_nodes`. Checks run inside the caller's
-transaction; the start view locks the course row first so that two checks cannot both pass on
-the same free capacity.
+transaction (the one that writes the start operation) and lock the course's and the owner's rows
+first, so that two checks cannot both pass on the same free capacity.
 """
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -78,6 +79,20 @@ def check_start(project: Project, user, nodes: QuerySet[Node] | None = None) -> 
     if StudentCopy.objects.filter(project=project, student__isnull=True).exists():
         return  # a prepared copy in the warm pool: the pool's own limit was checked when it was made
     course = _course_of(project)
+    with transaction.atomic():  # the locks last until the caller's transaction (the start's) commits
+        _lock_counted(project, course)
+        _check_locked(project, user, course, nodes)
+
+
+def _lock_counted(project: Project, course: Course | None) -> None:
+    """Lock the rows every count below is about, course first (as `copies.start_copy` does): a
+    concurrent start of the same owner or course waits here until this one's operation is committed."""
+    if course is not None:
+        list(Course.objects.select_for_update().filter(pk=course.pk).values_list("pk", flat=True))
+    limits.lock_user(project.owner)
+
+
+def _check_locked(project: Project, user, course: Course | None, nodes: QuerySet[Node] | None) -> None:
     wanted = set((nodes if nodes is not None else project.nodes.all()).values_list("pk", flat=True))
     already = set(active_nodes().filter(pk__in=wanted).values_list("pk", flat=True))
     adding = len(wanted - already)

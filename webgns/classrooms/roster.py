@@ -3,9 +3,10 @@
 A roster import is partial by design: every good line is enrolled and every bad line is reported
 with its line number and the reason, so a teacher fixes only those lines and uploads them again
 (re-uploading good lines is harmless: already enrolled students are reported, not duplicated).
-New accounts get a generated password that is returned once and stored only as a hash. An
-existing account is enrolled only when the line's email matches it, so a typo cannot enroll a
-stranger. All lines are applied in one transaction.
+New accounts get a generated password that is returned once and stored only as a hash, and are
+recorded as made by the course (`CourseAccount`). An existing account is enrolled only when the
+line's email matches it, so a typo cannot enroll a stranger; enrolling it gives the teacher no
+power over it (no password reset: `accounts.teacher_may_reset`). All lines are applied in one transaction.
 """
 
 import csv
@@ -20,7 +21,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 
 from webgns.classrooms.choices import Role
-from webgns.classrooms.models import Course, Enrollment
+from webgns.classrooms.models import Course, CourseAccount, Enrollment
 
 MAX_ROSTER_BYTES = 1 << 20
 MAX_ROSTER_LINES = 5000
@@ -90,6 +91,8 @@ def enroll_student(
     if user is None:
         password = generate_password()
         user = users.objects.create_user(username, email, password)
+        # Only an account the course made is ever the teacher's to reset (`accounts.teacher_may_reset`).
+        CourseAccount.objects.create(user=user, course=course)
         result.created.append(row | {"password": password})
     else:
         result.enrolled.append(row)

@@ -5,14 +5,16 @@ Each task goes to the queue of the compute host of the node(s) it concerns
 (`webgns.tasks.routing`); a link between two hosts gets one task per host, each making its end.
 """
 
+from django.db import transaction
+from django.utils import timezone
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
-from webgns.labs.choices import OperationKind
+from webgns.labs.choices import OperationKind, OperationStatus
 from webgns.labs.models import ComputeHost, Link, Node, Operation, Project
 from webgns.labs.models.compute_host import DOWN
 from webgns.tasks import host_tasks
-from webgns.tasks.routing import enqueue, enqueue_for_nodes, hosts_of
+from webgns.tasks.routing import BrokerUnavailable, enqueue, enqueue_for_nodes, hosts_of, publish
 
 
 class HostDown(APIException):
@@ -32,16 +34,33 @@ def _refuse_down_hosts(hosts: set[str]) -> None:
 
 
 def operation(project: Project, kind: str, user, target: Node | None = None) -> Operation:
+    """Record the operation and hand it to its first host's worker once the row is committed.
+
+    One transaction: the quota check (a pre_save receiver of the classrooms app, which locks the
+    rows it counts against) and the row it admits commit together, so concurrent starts are counted
+    against each other. If the broker cannot take the task, the operation is failed right here and
+    the request answers 503: a request answered with an error never runs later (reconcile resends
+    only unfinished operations)."""
     from webgns.tasks.operations import plan_parts
 
-    nodes = [target] if target is not None else list(Node.objects.filter(project=project).only("compute_host"))
-    if kind in STARTS:
-        _refuse_down_hosts({n.compute_host for n in nodes})
-    parts = plan_parts(kind, hosts_of(nodes))
-    op = Operation.objects.create(project=project, kind=kind, user=user if user and user.pk else None,
-                                  target=target.id if target else None, parts=parts)
-    enqueue(host_tasks.run_operation, parts[0][0], str(op.id), 0)
+    with transaction.atomic():
+        nodes = [target] if target is not None else list(Node.objects.filter(project=project).only("compute_host"))
+        if kind in STARTS:
+            _refuse_down_hosts({n.compute_host for n in nodes})
+        parts = plan_parts(kind, hosts_of(nodes))
+        op = Operation.objects.create(project=project, kind=kind, user=user if user and user.pk else None,
+                                      target=target.id if target else None, parts=parts)
+        transaction.on_commit(lambda: _hand_over(op, parts[0][0]))
     return op
+
+
+def _hand_over(op: Operation, host: str) -> None:
+    try:
+        publish(host_tasks.run_operation, host, str(op.id), 0)
+    except BrokerUnavailable as error:
+        Operation.objects.filter(pk=op.pk, finished__isnull=True).update(
+            status=OperationStatus.ERROR, error=str(error), finished=timezone.now())
+        raise
 
 
 def start_project(project: Project, user) -> Operation:

@@ -12,6 +12,7 @@ so this module never imports it. Running nodes are counted by the classrooms quo
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from rest_framework import serializers
 
@@ -55,12 +56,26 @@ def effective(user) -> dict[str, int | None]:
     }
 
 
+def lock_user(user) -> None:
+    """Hold `user`'s row until the current transaction ends: every check of a per-user count
+    (projects owned, nodes running) takes it first, so two requests of one user are counted one
+    after the other, never both against the same free place. (SQLite has no row locks; its
+    IMMEDIATE transactions serialise writers whole.)"""
+    from django.contrib.auth import get_user_model
+
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+
+
 def check_new_project(user) -> None:
-    """Refuse a project the user may not own (create or import by the user, outside courses)."""
+    """Refuse a project the user may not own (create, import, duplicate, example, outside courses).
+    Call it in the transaction that saves the project: it locks the user's row until then (alone,
+    it is an early check that holds nothing)."""
     limit = effective(user)["projects"]
     if limit is None:
         return
-    owned = projects_outside_courses(user).count()
+    with transaction.atomic():
+        lock_user(user)
+        owned = projects_outside_courses(user).count()
     if owned >= limit:
         raise serializers.ValidationError(
             {"projects": [f"You own {owned} projects; your limit is {limit} (WEBGNS_USER_PROJECTS, or as staff set "

@@ -5,6 +5,12 @@ ovs-vswitchd runs on the host, so a controller string is an instruction to the h
 the host's own addresses would make it connect to a host service. Allowed: `tcp:IP:PORT` or
 `ssl:IP:PORT` (IPv6 as `[addr]`), PORT 1–65535, IP neither loopback, unspecified, multicast,
 link-local nor one of this host's addresses. Empty means no controller (a learning switch).
+
+For non-staff, the IP must also be inside the lab (`lab_problem`): an address the lab configures
+on one of its nodes (`lab_addresses`: `ip addr add`, `ifconfig` in startup lines; `address`/`ip
+address` lines in its files), and not one the host itself reaches directly (a destination or
+gateway of the host's own routes other than the default route: its LANs, its gateway, Docker's
+networks). Otherwise a student could make ovs-vswitchd dial any machine next to the host.
 """
 
 import ipaddress
@@ -71,3 +77,72 @@ def validate(value: str) -> str:
     if address in host_addresses():
         raise InvalidTarget(f"{value!r}: {address} is one of this server's own addresses.")
     return value
+
+
+_IP = r"(?P<ip>[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9a-fA-F]*:[0-9a-fA-F:.]+)"
+# Where a lab sets an address: iproute2 and ifconfig in startup lines, ifupdown and FRR in files.
+_CONFIGURED = [
+    re.compile(rf"\b(?:a|addr|address)\s+(?:add|replace|change)\s+(?:local\s+)?{_IP}"),
+    re.compile(rf"\bifconfig\s+\S+\s+(?:inet6?\s+)?(?:add\s+)?{_IP}"),
+    re.compile(rf"^\s*(?:ipv6\s+|ip\s+)?address\s+{_IP}", re.MULTILINE),
+]
+
+
+def lab_addresses(texts: list[str]) -> set:
+    """The IP addresses the given startup lines and file contents configure on the lab's nodes."""
+    found: set = set()
+    for text in texts:
+        for pattern in _CONFIGURED:
+            for match in pattern.finditer(text):
+                try:
+                    found.add(ipaddress.ip_address(match.group("ip")))
+                except ValueError:
+                    continue
+    return found
+
+
+def host_routes() -> list:
+    """The networks and gateways the host reaches by its own routes, but for the default route."""
+    found: list = []
+    try:
+        for line in Path("/proc/net/route").read_text().splitlines()[1:]:
+            fields = line.split()
+            destination, gateway, mask = (ipaddress.IPv4Address(bytes.fromhex(f)[::-1]) for f in
+                                          (fields[1], fields[2], fields[7]))
+            if int(mask):
+                found.append(ipaddress.IPv4Network(f"{destination}/{mask}", strict=False))
+            if int(gateway):
+                found.append(ipaddress.IPv4Network(f"{gateway}/32"))
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        for line in Path("/proc/net/ipv6_route").read_text().splitlines():
+            fields = line.split()
+            prefix = int(fields[1], 16)
+            destination = ipaddress.IPv6Address(bytes.fromhex(fields[0]))
+            gateway = ipaddress.IPv6Address(bytes.fromhex(fields[4]))
+            if prefix and not destination.is_link_local:
+                found.append(ipaddress.IPv6Network(f"{destination}/{prefix}", strict=False))
+            if int(gateway) and not gateway.is_link_local:
+                found.append(ipaddress.IPv6Network(f"{gateway}/128"))
+    except (OSError, ValueError, IndexError):
+        pass
+    return found
+
+
+def lab_problem(value: str, texts: list[str]) -> str | None:
+    """Why a non-staff user may not name `value` (already `validate`d) for a switch of the lab
+    whose nodes' startup lines and files are `texts`; None when they may."""
+    if value == "":
+        return None
+    match = _TARGET.fullmatch(value)
+    address = ipaddress.ip_address(match.group("ip4") or match.group("ip6"))
+    for network in host_routes():
+        if address.version == network.version and address in network:
+            return (f"{value!r}: {address} is on a network the server itself reaches ({network}); a controller "
+                    "must be a node of the lab.")
+    if address not in lab_addresses(texts):
+        return (f"{value!r}: no node of this lab configures {address} (in its startup lines, e.g. `ip addr add "
+                f"{address}/24 dev eth0`, or its files); a controller must be a node of the lab (staff may name "
+                "any).")
+    return None

@@ -6,13 +6,14 @@ linear in the document (in-memory name and port maps, bulk inserts) and bounded 
 limits of `webgns.labs.limits`.
 """
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 from rest_framework import serializers
 
-from webgns.labs import impairment_fields, limits, scheduler
+from webgns.labs import impairment_fields, limits, openflow_target, scheduler
 from webgns.labs.models import Annotation, Link, Node, Project, Template
 from webgns.labs.validators import validate_name, validate_project_name
 
@@ -100,12 +101,16 @@ def usable_templates(*owners) -> dict[str, Template]:
     return by_name
 
 
-def import_project(document: object, owner, name: str | None = None, template_owner=None) -> Project:
+def import_project(document: object, owner, name: str | None = None, template_owner=None,
+                   staff: bool = False, admit: Callable[[], None] | None = None) -> Project:
     """Create a project from a document; all or nothing.
 
     Everything is checked in memory first (names, templates, ports: linear in the document's size),
     then written in one short transaction of bulk inserts, so other writers wait at most for that.
     `template_owner`'s private templates are usable too (the teacher's, for a student's copy).
+    `staff`: staff stand behind the document's values (a staff importer, a staff teacher's lab
+    copied), so a node may pass the per-node maxima as staff may. `admit` runs in the transaction
+    that writes the project, before it does (a per-user limit's locked count).
     """
     _check(document)
     project_name = _clean_name(name or document.get("name"), "name", validate_project_name)
@@ -113,7 +118,7 @@ def import_project(document: object, owner, name: str | None = None, template_ow
     limits.check_project_size(len(raw_nodes), len(raw_links))
     project = Project(name=project_name, owner=owner)
     templates = usable_templates(template_owner, owner)
-    nodes = _nodes(project, raw_nodes, templates)
+    nodes = _nodes(project, raw_nodes, templates, staff)
     try:
         scheduler.place_nodes(nodes)
     except scheduler.PlacementFailed as error:
@@ -125,6 +130,8 @@ def import_project(document: object, owner, name: str | None = None, template_ow
     for i, row in enumerate(nodes + links + annotations):
         row.created = base + timedelta(microseconds=i)
     with transaction.atomic():
+        if admit is not None:
+            admit()
         project.save()
         Node.objects.bulk_create(nodes, batch_size=BATCH)
         Link.objects.bulk_create(links, batch_size=BATCH)
@@ -152,8 +159,8 @@ def _annotations(project: Project, raw_annotations: list) -> list[Annotation]:
     return found
 
 
-def _nodes(project: Project, raw_nodes: list, templates: dict[str, Template]) -> list[Node]:
-    from webgns.labs.api.serializers import NodeSerializer, new_node
+def _nodes(project: Project, raw_nodes: list, templates: dict[str, Template], staff: bool = False) -> list[Node]:
+    from webgns.labs.api.serializers import NodeSerializer, lab_texts, new_node
 
     nodes: list[Node] = []
     taken: set[str] = set()
@@ -170,11 +177,18 @@ def _nodes(project: Project, raw_nodes: list, templates: dict[str, Template]) ->
             _fail(f"nodes[{i}].kind", f"Template {template.name!r} here is a {template.kind}, not {kind!r}.")
         data = {k: raw[k] for k in NODE_FIELDS if k in raw}
         data["template"] = template.pk
-        serializer = NodeSerializer(data=data, context={"project": project, "port_usage": {}, "taken_names": taken})
+        serializer = NodeSerializer(data=data, context={"project": project, "port_usage": {}, "taken_names": taken,
+                                                        "staff": staff, "controller_in_lab": False})
         if not serializer.is_valid():
             raise serializers.ValidationError({f"nodes[{i}]": serializer.errors})
         taken.add(node_name)
         nodes.append(new_node(project, serializer.validated_data))
+    if not staff:
+        # Controllers are checked against the whole document: the controller node may come later.
+        texts = lab_texts(nodes)
+        for i, node in enumerate(nodes):
+            if problem := openflow_target.lab_problem(node.openflow_controller, texts):
+                _fail(f"nodes[{i}].openflow_controller", problem)
     return nodes
 
 

@@ -63,10 +63,11 @@ class CaptureConsumer(AsyncWebsocketConsumer):
         self.display_filter = (query.get("filter") or [""])[0]
         try:
             self.after = max(0, int((query.get("from") or ["0"])[0]))
-            await asyncio.to_thread(decode.check_display_filter, self.display_filter)
         except ValueError:
             await self._refuse("from", "a whole number")
             return
+        try:
+            await asyncio.to_thread(decode.check_display_filter, self.display_filter)
         except decode.DisplayFilterError as error:
             await self._refuse("filter", f"not a valid display filter: {error}")
             return

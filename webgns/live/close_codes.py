@@ -9,5 +9,7 @@ BAD_REQUEST = 4400
 NOT_AUTHENTICATED = 4401
 NOT_ALLOWED = 4403
 NOT_FOUND = 4404
+# The user already holds as many consoles as WEBGNS_CONSOLES_PER_USER allows.
+TOO_MANY = 4429
 # The node's shell could not be started although the node runs (Docker refused the exec).
 CONSOLE_FAILED = 4500

@@ -35,7 +35,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
 from webgns.compute.node_pty import NodeNotRunning, PtySession, ShellFailed
-from webgns.live import close_codes, console_registry
+from webgns.live import close_codes, console_registry, console_slots
 from webgns.live.console_announce import announce_console_opened
 from webgns.live.console_relay import RelayedSession, RemoteJoin
 from webgns.live.console_sharing import Listener, SharedConsole, consoles_on
@@ -92,6 +92,8 @@ class NodeConsoleConsumer(AsyncWebsocketConsumer):
     joined: SharedConsole | None = None  # the console this socket took over
     remote: RemoteJoin | None = None  # ... or the session it joined through its relay (another process's)
     listener: Listener | None = None
+    slot: str | None = None  # this console's place among its user's (console_slots)
+    slot_keeper: asyncio.Task | None = None
 
     async def connect(self) -> None:
         query = _query(self.scope)
@@ -104,6 +106,8 @@ class NodeConsoleConsumer(AsyncWebsocketConsumer):
             return
         user = self.scope.get("user")
         username = user.get_username() if user is not None else ""
+        if not await self._take_slot(user):
+            return
         if query.get("mode") == "takeover":
             others = [c for c in consoles_on(node.id) if c.owner != username] or consoles_on(node.id)
             if others:
@@ -143,6 +147,25 @@ class NodeConsoleConsumer(AsyncWebsocketConsumer):
             await self.session.advertise(node.id, username, (cols, rows) if cols and rows else None)
         self.pump = asyncio.create_task(self._pump_output())
         await announce_console_opened(user, node, "control")
+
+    async def _take_slot(self, user) -> bool:
+        """Hold one of the user's console places (staff hold none), or close with 4429 and say why."""
+        if user is None or user.is_staff:
+            return True
+        limit = settings.WEBGNS_CONSOLES_PER_USER
+        self.slot = await console_slots.take(user.pk, limit)
+        if self.slot is None:
+            await self.close(code=close_codes.TOO_MANY, reason=console_slots.refusal(limit))
+            return False
+        self.slot_keeper = asyncio.create_task(self._keep_slot(user.pk, self.slot))
+        return True
+
+    @staticmethod
+    async def _keep_slot(user_id: object, slot: str) -> None:
+        while True:
+            await asyncio.sleep(console_slots.REFRESH_SECONDS)
+            with contextlib.suppress(Exception):  # Redis away a moment: the slot lapses later, not now
+                await console_slots.refresh(user_id, slot)
 
     async def _take_over(self, console: SharedConsole, username: str) -> None:
         self.joined = console
@@ -244,6 +267,12 @@ class NodeConsoleConsumer(AsyncWebsocketConsumer):
         if self.session is not None:
             await self.session.close()
             self.session = None
+        if self.slot is not None:
+            self.slot_keeper.cancel()
+            user = self.scope.get("user")
+            with contextlib.suppress(Exception):  # unreleased, it lapses by itself
+                await console_slots.release(user.pk, self.slot)
+            self.slot = None
 
 
 def console_by_mode() -> Callable[[dict, Callable, Callable], Awaitable[None]]:

@@ -32,9 +32,31 @@ def send(task, host: str | None, *args, exec_work: bool = False, **options):
     return task.apply_async(args=list(args), queue=queue_for(host, exec_work), **options)
 
 
+# A request tries the broker once, its connect bounded by WEBGNS_BROKER_CONNECT_TIMEOUT (redis-py
+# itself reconnects a pooled connection that went stale in a Redis restart): with Redis away it
+# answers 503 in seconds, where Celery's default retries and the result backend's reconnects made
+# it a 500 after 19 s.
+PUBLISH_RETRY = {"max_retries": 0}
+
+
+class BrokerUnavailable(Exception):
+    """The task could not be handed to the broker: nothing was sent, nothing will run."""
+
+
+def publish(task, host: str | None, *args, **options) -> None:
+    """Send `task(*args)` now, for nobody to wait on its result; BrokerUnavailable if Redis is away."""
+    from kombu.exceptions import OperationalError
+
+    try:
+        send(task, host, *args, ignore_result=True, retry_policy=PUBLISH_RETRY, **options)
+    except OperationalError as error:
+        raise BrokerUnavailable(f"The task broker (Redis) is not answering ({error}); nothing was started or "
+                                "changed on the hosts. Try again in a moment.") from error
+
+
 def enqueue(task, host: str | None, *args, **options) -> None:
-    """Like `send`, once the current transaction commits (the worker must see the rows)."""
-    transaction.on_commit(lambda: send(task, host, *args, **options))
+    """Like `publish`, once the current transaction commits (the worker must see the rows)."""
+    transaction.on_commit(lambda: publish(task, host, *args, **options))
 
 
 def enqueue_for_nodes(task, nodes: Iterable, *args, **options) -> None:

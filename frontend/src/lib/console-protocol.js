@@ -50,6 +50,7 @@ const CLOSE_REASONS = {
   4401: "you are not logged in",
   4403: "you may not use this node's console",
   4404: "the node is not running",
+  4429: "you have as many consoles open as you may; close one first",
   4500: "the node's shell could not start",
 };
 

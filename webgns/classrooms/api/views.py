@@ -178,7 +178,7 @@ class StudentViewSet(CourseScoped, viewsets.GenericViewSet):
         enrollment = get_object_or_404(
             Enrollment, course=self.get_course(), role=Role.STUDENT, user__username=username
         )
-        if refusal := accounts.teacher_may_reset(self.get_course(), enrollment.user):
+        if refusal := accounts.teacher_may_reset(self.get_course(), enrollment.user, request.user):
             raise PermissionDenied(refusal)
         user = enrollment.user
         return Response({"username": user.username, "email": user.email, "password": accounts.reset_password(user)})
@@ -198,7 +198,7 @@ class StudentViewSet(CourseScoped, viewsets.GenericViewSet):
         with transaction.atomic():
             for enrollment in enrollments:
                 user = enrollment.user
-                if refusal := accounts.teacher_may_reset(course, user):
+                if refusal := accounts.teacher_may_reset(course, user, request.user):
                     skipped.append({"username": user.username, "reason": refusal})
                     continue
                 passwords.append(

@@ -16,6 +16,8 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from webgns.tasks.routing import BrokerUnavailable
+
 
 def too_big_message() -> str:
     return (f"The request body is larger than {settings.WEBGNS_MAX_BODY_BYTES} bytes, this server's limit "
@@ -33,6 +35,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, ProtectedError):
         names = ", ".join(sorted({str(o) for o in exc.protected_objects})[:5])
         return Response({"detail": f"In use by: {names}."}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, BrokerUnavailable):
+        return Response({"detail": str(exc)}, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "5"})
     if isinstance(exc, IntegrityError):
         # Only a race between two requests reaches here; the serializers check first.
         return Response({"detail": f"Conflicts with a concurrent change: {exc}"}, status=status.HTTP_409_CONFLICT)

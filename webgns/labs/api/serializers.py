@@ -71,6 +71,9 @@ def validate_start_command(value: str) -> str:
 
 
 def _is_staff(serializer: serializers.Serializer) -> bool:
+    """Whether staff stand behind the values: the requester, or (an import, a copy) `context["staff"]`."""
+    if "staff" in serializer.context:
+        return bool(serializer.context["staff"])
     request = serializer.context.get("request")
     return bool(request is not None and request.user.is_staff)
 
@@ -87,6 +90,11 @@ def _cpus(value: float | None, staff: bool = False) -> float | None:
         return value  # staff: no CPU limit
     if value is not None and not 0.01 <= value <= 64:
         raise serializers.ValidationError("Must be between 0.01 and 64 (0, no limit, only as staff).")
+    most = settings.WEBGNS_NODE_CPUS_MAX
+    if value is not None and value > most and not staff:
+        # One node's CPUs come out of a compute host everyone shares.
+        raise serializers.ValidationError(f"At most {most:g} CPUs per node (WEBGNS_NODE_CPUS_MAX); staff may "
+                                          "set more.")
     return value
 
 
@@ -97,6 +105,11 @@ def _memory_mb(value: int | None, staff: bool = False) -> int | None:
         raise serializers.ValidationError(
             "Must be at least 6 MB (Docker's minimum) and at most 1 TiB (0, no limit, only as staff)."
         )
+    most = settings.WEBGNS_NODE_MEMORY_MB_MAX
+    if value is not None and value > most and not staff:
+        # The scheduler reserves a node's memory on its host: one node could take the host's budget.
+        raise serializers.ValidationError(f"At most {most} MB per node (WEBGNS_NODE_MEMORY_MB_MAX); staff may "
+                                          "set more.")
     return value
 
 
@@ -374,9 +387,26 @@ class NodeSerializer(serializers.ModelSerializer):
         if problem:
             raise serializers.ValidationError({"vlans": [problem]})
 
+    def _validate_controller_in_lab(self, attrs: dict) -> None:
+        """Non-staff: the controller is a node of this lab (openflow_target.lab_problem). An import
+        checks against the whole document instead (topology), so it turns this off."""
+        controller = attrs["openflow_controller"]
+        if not controller or _is_staff(self) or not self.context.get("controller_in_lab", True):
+            return
+        others = Node.objects.filter(project=self.project).select_related("template")
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        texts = lab_texts(others)
+        texts += [attrs.get("startup", getattr(self.instance, "startup", "")),
+                  *attrs.get("files", getattr(self.instance, "files", {})).values()]
+        if problem := openflow_target.lab_problem(controller, texts):
+            raise serializers.ValidationError({"openflow_controller": [problem]})
+
     def validate(self, attrs: dict) -> dict:
         if "vlans" in attrs:
             self._validate_vlans(attrs)
+        if "openflow_controller" in attrs:
+            self._validate_controller_in_lab(attrs)
         if self.instance is not None and "adapters" in attrs:
             usage = port_usage(self.project)
             kept = set(port_names(attrs["adapters"]))
@@ -398,6 +428,15 @@ class NodeSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError({"compute_host": [str(error)]}) from error
         node.save()
         return node
+
+
+def lab_texts(nodes) -> list[str]:
+    """The startup lines and files (the template's too) of `nodes`, where a lab configures its addresses."""
+    texts: list[str] = []
+    for node in nodes:
+        texts.append(node.startup)
+        texts.extend(node.effective_files.values())
+    return texts
 
 
 def new_node(project: Project, validated_data: dict) -> Node:

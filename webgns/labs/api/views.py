@@ -70,6 +70,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
             raise PermissionDenied("You may look at this project but not change it.")
         return project
 
+    @transaction.atomic
     def perform_create(self, serializer) -> None:
         limits.check_new_project(self.request.user)
         serializer.save(owner=self.request.user)
@@ -110,14 +111,18 @@ class ProjectViewSet(viewsets.ModelViewSet):
             name = project_name_from(f"{project.name} (copy)")
         elif not isinstance(name, str):
             raise ValidationError({"name": ["Must be a string."]})
-        copy = topology.import_project(topology.export_project(project), request.user, name=name.strip())
+        copy = topology.import_project(topology.export_project(project), request.user, name=name.strip(),
+                                       staff=request.user.is_staff,
+                                       admit=lambda: limits.check_new_project(request.user))
         return Response(s.ProjectSerializer(copy).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=dict, responses={201: s.ProjectSerializer})
     @action(detail=False, methods=["post"], url_path="import")
     def import_(self, request) -> Response:
-        limits.check_new_project(request.user)
-        project = topology.import_project(request.data, request.user, name=request.query_params.get("name"))
+        limits.check_new_project(request.user)  # at once, before a large document is read
+        project = topology.import_project(request.data, request.user, name=request.query_params.get("name"),
+                                          staff=request.user.is_staff,
+                                          admit=lambda: limits.check_new_project(request.user))
         return Response(s.ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 
 
@@ -430,8 +435,9 @@ class ExampleInstantiateView(APIView):
         document = examples.load(name)
         if document is None:
             return Response({"detail": f"No example named {name!r}."}, status=status.HTTP_404_NOT_FOUND)
-        limits.check_new_project(request.user)
-        project = topology.import_project(document, request.user, name=request.query_params.get("name"))
+        project = topology.import_project(document, request.user, name=request.query_params.get("name"),
+                                          staff=request.user.is_staff,
+                                          admit=lambda: limits.check_new_project(request.user))
         return Response(s.ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 
 
