@@ -4,6 +4,7 @@ import io
 import json
 import tarfile
 from pathlib import Path
+from urllib.parse import urlencode
 
 FIXTURE = Path(__file__).parent / "fixtures" / "frr-ospf"
 MAP = {"frrouting/frr*": "frr", "wbitt/network-multitool*": "host"}
@@ -24,5 +25,4 @@ def folder_tar(root: Path = FIXTURE, replace: dict[str, str] | None = None) -> b
 
 
 def import_url(**query: str) -> str:
-    params = {"map": json.dumps(MAP), **query}
-    return "/api/projects/import/?" + "&".join(f"{k}={v}" for k, v in params.items())
+    return "/api/projects/import/?" + urlencode({"map": json.dumps(MAP), **query})
