@@ -11,6 +11,7 @@ import gzip
 import io
 import posixpath
 import tarfile
+import zipfile
 
 from rest_framework import serializers
 
@@ -54,3 +55,29 @@ def topology_member(files: dict[str, bytes]) -> str:
         if found:
             return found[0][1]
     raise serializers.ValidationError({"file": ["The archive holds no topology file (*.clab.yml, *.gns3, *.yml)."]})
+
+
+def is_zip(data: bytes) -> bool:
+    return data[:4] == b"PK\x03\x04"
+
+
+def read_zip(data: bytes) -> dict[str, bytes]:
+    """name → bytes of each file of a zip (a `.gns3project`), within the same bounds as a tar."""
+    files: dict[str, bytes] = {}
+    total = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist()[: MAX_FILES + 1]:
+                if len(files) >= MAX_FILES:
+                    raise serializers.ValidationError({"file": [f"The archive holds more than {MAX_FILES} files."]})
+                name = posixpath.normpath(info.filename.lstrip("/"))
+                if info.is_dir() or name.startswith(".."):
+                    continue
+                total += info.file_size
+                if total > MAX_BYTES:
+                    raise serializers.ValidationError(
+                        {"file": [f"The archive's files pass {MAX_BYTES // (1024 * 1024)} MiB."]})
+                files[name] = archive.read(info)
+    except (zipfile.BadZipFile, OSError, EOFError) as error:
+        raise serializers.ValidationError({"file": [f"Not a readable zip: {error}"]}) from error
+    return files

@@ -103,10 +103,14 @@ def read(request, templates: dict, name: str | None = None) -> Incoming:
         file_name = topology_archive.topology_member(folder)
         base = posixpath.dirname(file_name)
         payload = folder[file_name]
+    if isinstance(payload, bytes) and topology_archive.is_zip(payload):  # a .gns3project
+        folder = topology_archive.read_zip(payload)
+        inner = sorted((n.count("/"), n) for n in folder if n.endswith(".gns3"))
+        if not inner:
+            raise serializers.ValidationError({"file": ["The zip holds no .gns3 file."]})
+        file_name = inner[0][1]
+        payload = folder[file_name]
     if isinstance(payload, bytes):
-        if file_name.endswith(".gns3project") or payload[:2] == b"PK":
-            raise serializers.ValidationError(
-                {"file": ["GNS3 project archives are not read yet; send the .gns3 file."]})
         try:
             text = payload.decode()
         except UnicodeDecodeError as error:
