@@ -37,10 +37,11 @@ def test_clab_frr_lab_runs_ospf_and_follows_apply(api, lab_project, templates, d
     # change, so it restarts); the routers and PC1 did not change and keep running untouched.
     before = {name: _started_at(docker_client, project["id"], n["id"]) for name, n in nodes.items()}
     changed = folder_tar(replace={"192.168.2.10/24": "192.168.2.20/24"})
-    dry = api.post(f"/api/projects/{project['id']}/apply/?dry_run=1", changed, content_type="application/gzip")
+    query = import_url().split("?", 1)[1]  # the same map
+    dry = api.post(f"/api/projects/{project['id']}/apply/?dry_run=1&{query}", changed, content_type="application/gzip")
     assert dry.status_code == 200, dry.content
     assert dry.json()["changes"] == [{"action": "update", "node": "PC2", "fields": ["startup"], "restart": True}]
-    applied = api.post(f"/api/projects/{project['id']}/apply/", changed, content_type="application/gzip")
+    applied = api.post(f"/api/projects/{project['id']}/apply/?{query}", changed, content_type="application/gzip")
     assert applied.status_code == 202, applied.content
     op = wait_operation(api, applied.json()["operation"], timeout=120)
     assert op["status"] == "done", op

@@ -187,7 +187,7 @@ def plan(data: object, chooser: TemplateChooser, folder: dict[str, bytes] | None
             template, why = chooser.choose(image, kind)
             if template is None:
                 why = f"kind {kind!r} is not supported here (linux, bridge, ovs-bridge are); " + why
-        row = {"name": new_name, "kind": kind, "image": image or "", "template": template.name if template else None}
+        row = {"name": new_name, "kind": kind, "image": image or "", "template": template.name if template else ""}
         if template is None:
             row.update(action=KIND_SKIP if skip_unsupported else KIND_REFUSE, reason="; ".join(notes + [why]))
             result.nodes.append(row)

@@ -134,7 +134,7 @@ def plan(data: object, chooser: TemplateChooser, skip_unsupported: bool = False,
                 why = (f"{node_type} nodes do not run here (Docker, Ethernet switch and hub do); "
                        "map the type to a template")
         row = {"name": new_name, "kind": node_type, "image": image or "",
-               "template": template.name if template else None}
+               "template": template.name if template else ""}
         if template is None:
             row.update(action=KIND_SKIP if skip_unsupported else KIND_REFUSE, reason="; ".join(notes + [why]))
             result.nodes.append(row)
