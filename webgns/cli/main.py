@@ -191,7 +191,11 @@ def exec_(name: str, node: str, command: Annotated[list[str], typer.Argument(hel
     server = _server()
     project = server.project(name)
     target = server.node(project, node)
-    text = command[0] if len(command) == 1 else shlex.join(command)
+    # Options stop at NODE (so `-c` reaches the command); Click then keeps the `--` itself.
+    words = command[1:] if command and command[0] == "--" else command
+    if not words:
+        _fail("Give the command after --.", exits.USAGE)
+    text = words[0] if len(words) == 1 else shlex.join(words)
     result = server.json("POST", f"/api/projects/{project['id']}/nodes/{target['id']}/exec/",
                          json={"command": text, "timeout": timeout}, timeout=timeout + 60)
     if "url" in result and "exit_code" not in result:
