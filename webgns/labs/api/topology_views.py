@@ -11,6 +11,8 @@ import tarfile
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
@@ -112,5 +114,6 @@ class TopologySchemaView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request) -> Response:
         return Response(topology_yaml.schema(), content_type="application/schema+json")
