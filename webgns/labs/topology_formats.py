@@ -77,7 +77,7 @@ def _parse_text(text: str, wanted: str | None) -> object:
     return topology_yaml.load(text, "file")
 
 
-def _detect(text_or_data: object, file_name: str) -> str:
+def _detect(text_or_data: object, file_name: str, from_text: bool) -> str:
     if file_name.endswith((".clab.yml", ".clab.yaml")):
         return CLAB
     if file_name.endswith((".gns3", ".gns3project")):
@@ -87,7 +87,8 @@ def _detect(text_or_data: object, file_name: str) -> str:
             return CLAB
         if text_or_data.get("type") == "topology" and "topology" in text_or_data:
             return GNS3
-        if isinstance(text_or_data.get("nodes"), dict):
+        # A JSON body is the JSON document; a mapping of nodes in text is the YAML one.
+        if from_text and isinstance(text_or_data.get("nodes"), dict):
             return YAML
     return JSON
 
@@ -110,7 +111,8 @@ def read(request, templates: dict, name: str | None = None) -> Incoming:
             raise serializers.ValidationError({"file": ["The zip holds no .gns3 file."]})
         file_name = inner[0][1]
         payload = folder[file_name]
-    if isinstance(payload, bytes):
+    from_text = isinstance(payload, bytes)
+    if from_text:
         try:
             text = payload.decode()
         except UnicodeDecodeError as error:
@@ -120,7 +122,7 @@ def read(request, templates: dict, name: str | None = None) -> Incoming:
         data = _parse_text(text, wanted)
     else:
         data = payload
-    kind = wanted or _detect(data, file_name)
+    kind = wanted or _detect(data, file_name, from_text)
     chooser = TemplateChooser(templates, mapping)
     if kind == CLAB:
         planned = topology_clab.plan(data, chooser, folder, base, skip_unsupported=skip, name=name)
@@ -157,14 +159,17 @@ def read(request, templates: dict, name: str | None = None) -> Incoming:
         document = {**document, "name": name}
     incoming = Incoming(kind, document)
     if isinstance(document, dict):
-        for raw in document.get("nodes") or []:
+        # Rows for what is shaped right; `topology.build` names anything else when it checks.
+        nodes, links = document.get("nodes"), document.get("links")
+        for raw in nodes if isinstance(nodes, list) else []:
             if isinstance(raw, dict):
                 incoming.nodes.append({"name": raw.get("name"), "template": raw.get("template"),
                                        "action": "create", "reason": f"template {raw.get('template')!r}"})
-        for raw in document.get("links") or []:
-            if isinstance(raw, dict):
-                ends = [f"{(raw.get(s) or {}).get('node')}:{(raw.get(s) or {}).get('port') or ''}" for s in "ab"]
-                incoming.links.append({"endpoints": ends, "action": "create", "reason": "veth"})
+        for raw in links if isinstance(links, list) else []:
+            ends = [raw.get(side) for side in "ab"] if isinstance(raw, dict) else []
+            if len(ends) == 2 and all(isinstance(end, dict) for end in ends):
+                shown = [f"{end.get('node')}:{end.get('port') or ''}" for end in ends]
+                incoming.links.append({"endpoints": shown, "action": "create", "reason": "veth"})
     return incoming
 
 
