@@ -66,6 +66,9 @@ def test_cli_end_to_end(cli, stack, api, cleanup_projects, tmp_path):
     assert cli("exec", name, "h1", "--", "sh -c 'exit 3'", check=3).returncode == 3
     assert cli("exec", name, "nope", "--", "true", check=exits.NOT_FOUND).returncode == exits.NOT_FOUND
 
+    console = cli("console", name, "h1", input=b"echo console-$((6*7))\n")
+    assert b"console-42" in console.stdout, console
+
     # capture | tshark -r -, while h1 pings h2.
     capture = subprocess.Popen([sys.executable, "-m", "webgns.cli", "capture", name, "h1:eth0", "--duration", "8"],
                                cwd=ROOT, env=cli.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -3,7 +3,8 @@
 Bytes go both ways as binary frames; the window's size goes as the JSON text frame
 `{"resize": [cols, rows]}` (at start and on SIGWINCH), as the console contract says. With a
 terminal on stdin it is put in raw mode and restored on exit; Ctrl-] leaves. Without one (a pipe),
-stdin is sent as it comes and the session ends when the server closes it.
+stdin is sent as it comes and the session ends when the server closes it, or once stdin has ended
+and the node has said nothing for QUIET_AFTER_INPUT seconds.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from websockets.sync.client import connect
 from webgns.cli import exits
 
 LEAVE = b"\x1d"  # Ctrl-]
+# Piped input: once it has ended, the session ends when the node has been quiet this long.
+QUIET_AFTER_INPUT = 3.0
 CLOSE_CODES = {4404: exits.NOT_FOUND, 4403: exits.AUTH}
 
 
@@ -51,17 +54,26 @@ def attach(url: str) -> int:
                 socket.send(data)
         except (OSError, ConnectionClosed):
             pass
+        input_done.set()
         if interactive:
             socket.close()
 
     code = exits.OK
+    input_done = threading.Event()
     try:
         if interactive:
             tty.setraw(sys.stdin.fileno())
             signal.signal(signal.SIGWINCH, resize)
             resize()
         threading.Thread(target=pump_stdin, daemon=True).start()
-        for message in socket:
+        while True:
+            try:
+                message = socket.recv(timeout=QUIET_AFTER_INPUT if input_done.is_set() else 0.5)
+            except TimeoutError:
+                if input_done.is_set():
+                    socket.close()
+                    break
+                continue
             data = message if isinstance(message, bytes) else message.encode()
             os.write(sys.stdout.fileno(), data)
     except ConnectionClosed:
