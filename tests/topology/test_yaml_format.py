@@ -156,3 +156,20 @@ def test_schema_is_served_and_matches_docs(client):
 def test_unknown_export_format_is_400(api, project):
     response = api.get(f"/api/projects/{project['id']}/export/?format=xml")
     assert response.status_code == 400 and "format" in response.json()
+
+
+def test_exports_and_the_documented_example_follow_the_schema(api, project):
+    import re
+    from pathlib import Path
+
+    import jsonschema
+
+    schema = api.get("/api/schema/topology.json").json()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(yaml.safe_load(_export_yaml(api, project["id"])), schema)
+    jsonschema.validate(yaml.safe_load(LAB), schema)
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "topology-format.md").read_text()
+    example = re.search(r"```yaml\n(.*?)```", docs, re.DOTALL).group(1)
+    jsonschema.validate(yaml.safe_load(example), schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**yaml.safe_load(LAB), "colour": "red"}, schema)
