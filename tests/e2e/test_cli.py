@@ -91,7 +91,7 @@ def test_cli_end_to_end(cli, stack, api, cleanup_projects, tmp_path):
     # Converge: h2's address changes (h2 restarts), h1 stays; an impairment is added.
     changed = {**LAB, "name": name, "nodes": {**LAB["nodes"], "h2": {"template": "busybox",
                                                                      "startup": ["ip addr add 10.9.0.3/24 dev eth0"]}},
-               "links": [{"endpoints": ["h1:eth0", "h2:eth0"], "impairment": {"a_to_b": {"delay_ms": 20}}}]}
+               "links": [{"endpoints": ["h1:eth0", "h2:eth0"], "impairment": {"a_to_b": {"rate_kbps": 5000}}}]}
     lab.write_text(yaml.safe_dump(changed))
     dry = cli("apply", str(lab), "--dry-run")
     assert '"node": "h2"' in dry.stdout.decode() and '"restart": true' in dry.stdout.decode()
@@ -100,7 +100,7 @@ def test_cli_end_to_end(cli, stack, api, cleanup_projects, tmp_path):
 
     exported = yaml.safe_load(cli("export", name).stdout)
     assert exported["nodes"]["h2"]["startup"] == ["ip addr add 10.9.0.3/24 dev eth0"]
-    assert exported["links"][0]["impairment"] == {"a_to_b": {"delay_ms": 20}}
+    assert exported["links"][0]["impairment"] == {"a_to_b": {"rate_kbps": 5000}}
 
     cli("destroy", name)
     assert cli("ps", name, check=exits.NOT_FOUND).returncode == exits.NOT_FOUND
