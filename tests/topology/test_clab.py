@@ -162,3 +162,28 @@ def test_export_clab_reads_back(api, templates):
     # Files come back as the node's own (containerlab has no template defaults to leave them to).
     for a, b in zip(first["nodes"], second["nodes"], strict=True):
         assert a["files"].items() <= b["files"].items()
+
+
+def test_export_clab_without_files_is_one_yaml_file(api, templates):
+    from tests.labs.factories import create_link, create_node, create_project
+
+    project = create_project(api, "Plain lab")
+    a = create_node(api, project, templates["busybox"], "a", startup=["ip link set eth0 up"])
+    b = create_node(api, project, templates["busybox"], "b")
+    sw = create_node(api, project, templates["ovs"], "sw")
+    create_link(api, project, a, sw, "eth0", "eth1")
+    create_link(api, project, b, sw, "eth0", "eth2")
+    response = api.get(f"/api/projects/{project['id']}/export/?format=clab")
+    assert response.status_code == 200 and response["Content-Type"] == "application/yaml"
+    assert response["Content-Disposition"].endswith('Plain-lab.clab.yml"')
+    document = yaml.safe_load(response.content)
+    assert document["name"] == "Plain-lab"
+    assert document["topology"]["nodes"]["sw"] == {"kind": "ovs-bridge", "labels": {"graph-posX": "10",
+                                                                                   "graph-posY": "20"}}
+    assert document["topology"]["links"] == [{"endpoints": ["a:eth0", "sw:eth1"]},
+                                             {"endpoints": ["b:eth0", "sw:eth2"]}]
+    # Images this server runs need no map on the way back.
+    again = api.post("/api/projects/import/?name=Back", response.content, content_type="application/yaml")
+    assert again.status_code == 201, again.content
+    nodes = api.get(f"/api/projects/{again.json()['id']}/export/").json()["nodes"]
+    assert [(n["name"], n["template"]) for n in nodes] == [("a", "busybox"), ("b", "busybox"), ("sw", "ovs")]

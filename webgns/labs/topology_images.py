@@ -56,7 +56,8 @@ class TemplateChooser:
         self.mapping = mapping
         self.by_image: dict[str, Template] = {}
         for template in templates.values():
-            if template.image:
+            # Only container templates run an image: a bridge switch's helper image is not its identity.
+            if template.image and template.kind == "docker":
                 self.by_image.setdefault(_strip_library(_bare(template.image)), template)
 
     def choose(self, image: str | None, node_type: str | None = None) -> tuple[Template | None, str]:
