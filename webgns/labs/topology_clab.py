@@ -23,12 +23,15 @@ from dataclasses import dataclass, field
 from rest_framework import serializers
 
 from webgns.labs import topology
+from webgns.labs.choices import NodeKind
 from webgns.labs.models import Project
 from webgns.labs.topology_images import TemplateChooser
 from webgns.labs.topology_yaml import dump
 from webgns.labs.validators import NAME_RE, project_name_from, validate_project_name
 
+# containerlab switch kind → the built-in template that plays it here, and back by node kind.
 SWITCH_KINDS = {"bridge": "bridge", "ovs-bridge": "ovs"}
+CLAB_SWITCH_OF = {NodeKind.BRIDGE: "bridge", NodeKind.OVS: "ovs-bridge"}
 CONTAINER_KINDS = {"linux"}
 SPECIAL_ENDPOINTS = {"host", "mgmt-net", "macvlan", "vxlan", "vxlan-stitch", "dummy"}
 PORT_RE = re.compile(r"eth(\d+)")
@@ -195,7 +198,7 @@ def plan(data: object, chooser: TemplateChooser, folder: dict[str, bytes] | None
         files, bind_notes = _files(node.get("binds", []), f"{path}.binds", folder, base)
         labels = node.get("labels") or {}
         document_node: dict = {"name": new_name, "template": template.name, "files": files}
-        if template.kind == "docker":
+        if template.kind == NodeKind.DOCKER:
             env = node.get("env") or {}
             if not isinstance(env, dict):
                 _fail(f"{path}.env", "Must be a mapping.")
@@ -273,10 +276,8 @@ def from_project(project: Project) -> tuple[str, dict[str, str]]:
     for raw in document["nodes"]:
         node = nodes[raw["name"]]
         out: dict = {}
-        if node.kind == "ovs":
-            out["kind"] = "ovs-bridge"
-        elif node.kind == "bridge":
-            out["kind"] = "bridge"
+        if node.kind in CLAB_SWITCH_OF:
+            out["kind"] = CLAB_SWITCH_OF[node.kind]
         else:
             out.update(kind="linux", image=node.template.image)
             out["network-mode"] = "none"

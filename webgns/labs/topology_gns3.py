@@ -22,7 +22,9 @@ from webgns.labs.topology_clab import KIND_CREATE, KIND_REFUSE, KIND_SKIP, Plan,
 from webgns.labs.topology_images import TemplateChooser
 from webgns.labs.validators import project_name_from, validate_project_name
 
-SWITCHES = {"ethernet_switch": "bridge", "ethernet_hub": "bridge"}
+# GNS3 node types (its own names) and what plays them here.
+DOCKER, ETHERNET_SWITCH, VPCS = "docker", "ethernet_switch", "vpcs"
+SWITCHES = {ETHERNET_SWITCH: "bridge", "ethernet_hub": "bridge"}
 MAX_SVG = 20000
 MAX_ADAPTERS = 64
 
@@ -46,7 +48,7 @@ def _environment(text: object) -> dict[str, str]:
 
 
 def _port(node_type: str, adapter: int, port: int) -> str:
-    if node_type in SWITCHES or node_type == "vpcs":
+    if node_type in SWITCHES or node_type == VPCS:
         return f"eth{port}"
     return f"eth{adapter if port == 0 else adapter * 16 + port}"
 
@@ -122,11 +124,11 @@ def plan(data: object, chooser: TemplateChooser, skip_unsupported: bool = False,
         taken.add(new_name)
         names[raw["node_id"]], types[raw["node_id"]] = new_name, node_type
         notes = [] if new_name == raw.get("name") else [f"renamed from {raw.get('name')!r}"]
-        image = properties.get("image") if node_type == "docker" else None
+        image = properties.get("image") if node_type == DOCKER else None
         if node_type in SWITCHES:
             template = chooser.templates.get(SWITCHES[node_type])
             why = f"{node_type} → template {SWITCHES[node_type]!r}"
-        elif node_type == "docker":
+        elif node_type == DOCKER:
             template, why = chooser.choose(image if isinstance(image, str) else None, node_type)
         else:
             template, why = chooser.choose(None, node_type)
@@ -141,13 +143,13 @@ def plan(data: object, chooser: TemplateChooser, skip_unsupported: bool = False,
             continue
         node: dict = {"name": new_name, "template": template.name, "x": float(raw.get("x", 0) or 0),
                       "y": float(raw.get("y", 0) or 0)}
-        if node_type == "docker":
+        if node_type == DOCKER:
             env = _environment(properties.get("environment"))
             if env:
                 node["environment"] = {**template.environment, **env}
             if isinstance(properties.get("start_command"), str) and properties["start_command"]:
                 node["start_command"] = properties["start_command"]
-        if node_type == "ethernet_switch":
+        if node_type == ETHERNET_SWITCH:
             switch_vlans[raw["node_id"]] = {
                 int(p.get("port_number", 0)): p for p in properties.get("ports_mapping") or [] if isinstance(p, dict)}
         row.update(action=KIND_CREATE, reason="; ".join(notes + [why]))

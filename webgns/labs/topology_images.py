@@ -14,6 +14,7 @@ import json
 from rest_framework import serializers
 
 from webgns import image_reference
+from webgns.labs.choices import NodeKind
 from webgns.labs.models import Template
 
 MAX_MAP = 200
@@ -57,7 +58,7 @@ class TemplateChooser:
         self.by_image: dict[str, Template] = {}
         for template in templates.values():
             # Only container templates run an image: a bridge switch's helper image is not its identity.
-            if template.image and template.kind == "docker":
+            if template.image and template.kind == NodeKind.DOCKER:
                 self.by_image.setdefault(_strip_library(_bare(template.image)), template)
 
     def choose(self, image: str | None, node_type: str | None = None) -> tuple[Template | None, str]:
