@@ -94,3 +94,24 @@ def test_apply_needs_change_rights(api, make_api, project):
     response = other.post(f"/api/projects/{project['id']}/apply/", b"format: webgns-topology",
                           content_type="application/yaml")
     assert response.status_code == 404
+
+
+def test_apply_to_a_running_lab_respects_the_running_nodes_limit(api, project, settings):
+    from webgns.labs.choices import NodeStatus
+    from webgns.labs.models import UserLimits
+
+    # The lab "runs" (as a worker would have recorded it); the owner may run 3 nodes at once.
+    Node.objects.update(status=NodeStatus.STARTED)
+    UserLimits.objects.create(user=api.user, running_nodes=3)
+    document = _yaml(api, project)
+    document["nodes"]["r4"] = {"template": "busybox"}
+    response = _apply(api, project, document)
+    assert response.status_code == 400, response.content
+    assert "running_nodes" in response.json()
+    assert not Node.objects.filter(name="r4").exists()  # all or nothing
+    # Changing a running node restarts it: no new node runs, so the limit lets it through.
+    document = _yaml(api, project)
+    document["nodes"]["r2"]["startup"] = ["echo changed"]
+    response = _apply(api, project, document)
+    assert response.status_code == 202, response.content
+    assert Operation.objects.get(pk=response.json()["operation"]).targets == [str(Node.objects.get(name="r2").pk)]
