@@ -173,3 +173,12 @@ def test_exports_and_the_documented_example_follow_the_schema(api, project):
     jsonschema.validate(yaml.safe_load(example), schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**yaml.safe_load(LAB), "colour": "red"}, schema)
+
+
+def test_numbers_in_env_and_sysctls_are_text(api, templates):
+    text = INLINE.replace("    image: webgns/host\n", "    image: webgns/host\n    env: {PORT: 80, RATIO: 0.5}\n"
+                          "    sysctls: {net.ipv4.ip_forward: 1}\n")
+    response = api.post("/api/projects/import/", text.encode(), content_type="application/yaml")
+    assert response.status_code == 201, response.content
+    h1 = api.get(f"/api/projects/{response.json()['id']}/export/").json()["nodes"][1]
+    assert h1["environment"] == {"PORT": "80", "RATIO": "0.5"} and h1["sysctls"] == {"net.ipv4.ip_forward": "1"}
