@@ -177,11 +177,6 @@ def to_document(data: object, folder: dict[str, bytes] | None = None, base: str 
                                    ("openflow_controller", "openflow_controller")):
             if yaml_key in raw:
                 node[json_key] = raw[yaml_key]
-        for key in ("environment", "sysctls"):
-            # YAML reads `PORT: 80` as a number; environment and sysctl values are text.
-            if isinstance(node.get(key), dict):
-                node[key] = {k: str(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
-                             for k, v in node[key].items()}
         if isinstance(node.get("startup"), str):
             node["startup"] = node["startup"].splitlines()
         if "files" in raw:
