@@ -34,10 +34,12 @@ services:
 	scripts/start-services.sh
 
 venv: $(VENV)/.installed
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements.txt
+	# The `webgns` command line (console script) in the venv's bin/, running this checkout's code.
+	$(PY) -m pip install -q --no-deps -e .
 	touch $@
 
 frontend: frontend/dist/.built

@@ -27,11 +27,17 @@ _AUDITED = {
 
 @receiver(pre_save, sender=Operation, dispatch_uid="classrooms.quota_on_start")
 def refuse_start_over_quota(sender, instance: Operation, **kwargs) -> None:
-    if instance.kind not in _STARTS or not instance._state.adding:
+    applying = instance.kind == OperationKind.PROJECT_APPLY
+    if (instance.kind not in _STARTS and not applying) or not instance._state.adding:
         return
     if getattr(instance, "resumes_pooled_copy", False):
         return  # a claimed warm-pool copy: nothing new starts (webgns.classrooms.copies)
-    nodes = Node.objects.filter(pk=instance.target) if instance.target else None
+    if applying:  # a topology applied to a running lab starts the nodes it names
+        if not instance.targets:
+            return
+        nodes = Node.objects.filter(pk__in=instance.targets)
+    else:
+        nodes = Node.objects.filter(pk=instance.target) if instance.target else None
     quotas.check_start(instance.project, instance.user, nodes)
 
 

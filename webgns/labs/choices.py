@@ -49,6 +49,8 @@ class OperationKind(models.TextChoices):
     NODE_START = "node.start"
     NODE_STOP = "node.stop"
     NODE_RESTART = "node.restart"
+    # A topology applied to a project: (re)starts the nodes it names (Operation.targets).
+    PROJECT_APPLY = "project.apply"
 
 
 class ProjectStatus(models.TextChoices):

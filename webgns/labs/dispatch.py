@@ -63,6 +63,19 @@ def _hand_over(op: Operation, host: str) -> None:
         raise
 
 
+def apply_operation(project: Project, user, node_ids: list[str]) -> Operation:
+    """The operation that (re)starts the nodes an apply changed or added to a running lab."""
+    from webgns.tasks.operations import plan_parts
+
+    nodes = list(Node.objects.filter(pk__in=node_ids).only("compute_host"))
+    _refuse_down_hosts({n.compute_host for n in nodes})
+    parts = plan_parts(OperationKind.PROJECT_APPLY, hosts_of(nodes))
+    op = Operation.objects.create(project=project, kind=OperationKind.PROJECT_APPLY, user=user if user and user.pk
+                                  else None, targets=node_ids, parts=parts)
+    transaction.on_commit(lambda: _hand_over(op, parts[0][0]))
+    return op
+
+
 def start_project(project: Project, user) -> Operation:
     return operation(project, OperationKind.PROJECT_START, user)
 

@@ -101,17 +101,11 @@ def usable_templates(*owners) -> dict[str, Template]:
     return by_name
 
 
-def import_project(document: object, owner, name: str | None = None, template_owner=None,
-                   staff: bool = False, admit: Callable[[], None] | None = None) -> Project:
-    """Create a project from a document; all or nothing.
+def build(document: object, owner, name: str | None = None, template_owner=None, staff: bool = False) -> tuple:
+    """The unsaved project, nodes, links and annotations of a document, every check done in memory.
 
-    Everything is checked in memory first (names, templates, ports: linear in the document's size),
-    then written in one short transaction of bulk inserts, so other writers wait at most for that.
-    `template_owner`'s private templates are usable too (the teacher's, for a student's copy).
     `staff`: staff stand behind the document's values (a staff importer, a staff teacher's lab
-    copied), so a node may pass the per-node maxima as staff may. `admit` runs in the transaction
-    that writes the project, before it does (a per-user limit's locked count).
-    """
+    copied), so a node may pass the per-node maxima as staff may."""
     _check(document)
     project_name = _clean_name(name or document.get("name"), "name", validate_project_name)
     raw_nodes, raw_links = document.get("nodes", []), document.get("links", [])
@@ -125,6 +119,27 @@ def import_project(document: object, owner, name: str | None = None, template_ow
         _fail("nodes", str(error))
     links = _links(project, {n.name: n for n in nodes}, raw_links)
     annotations = _annotations(project, document.get("annotations", []))
+    return project, nodes, links, annotations
+
+
+def validate_document(document: object, owner, name: str | None = None, template_owner=None,
+                      staff: bool = False) -> None:
+    """What `import_project` would refuse, refused the same way; nothing is stored."""
+    build(document, owner, name=name, template_owner=template_owner, staff=staff)
+
+
+def import_project(document: object, owner, name: str | None = None, template_owner=None,
+                   staff: bool = False, admit: Callable[[], None] | None = None) -> Project:
+    """Create a project from a document; all or nothing.
+
+    Everything is checked in memory first (names, templates, ports: linear in the document's size),
+    then written in one short transaction of bulk inserts, so other writers wait at most for that.
+    `template_owner`'s private templates are usable too (the teacher's, for a student's copy).
+    `admit` runs in the transaction that writes the project, before it does (a per-user limit's
+    locked count).
+    """
+    project, nodes, links, annotations = build(document, owner, name=name, template_owner=template_owner,
+                                               staff=staff)
     # Increasing timestamps keep the document's order (exports sort by them).
     base = timezone.now()
     for i, row in enumerate(nodes + links + annotations):

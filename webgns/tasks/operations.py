@@ -187,7 +187,8 @@ def run(op: Operation) -> int | None:
     Returns the index of the next part when there is one (the caller hands the operation over to
     that part's host), None when the operation is finished."""
     try:
-        target = [str(op.target)] if op.target else None
+        target = [str(op.target)] if op.target else (list(op.targets) if op.kind == OperationKind.PROJECT_APPLY
+                                                        else None)
         everything = _nodes(op.project_id, target)
         parts = op.parts or [[None, ALL]]
         host, step = parts[op.part]
@@ -201,6 +202,10 @@ def run(op: Operation) -> int | None:
         elif op.kind == OperationKind.NODE_RESTART:
             problems = _stop(op, nodes)
             problems += _start(op, _nodes(op.project_id, target))
+        elif op.kind == OperationKind.PROJECT_APPLY:
+            # Changed nodes stop and start again (a container with changed settings is made anew); new ones start.
+            problems = _stop(op, nodes, total=len(everything) + 1)
+            problems += _start(op, _nodes(op.project_id, [str(n.id) for n in nodes]), total=len(everything) + 1)
         else:
             raise ValueError(f"unknown operation kind {op.kind!r}")
         problems = list(op.problems or []) + problems
@@ -208,7 +213,7 @@ def run(op: Operation) -> int | None:
             op.problems = problems
             op.save(update_fields=["problems"])
             return op.part + 1
-        if op.kind in START_KINDS or op.kind == OperationKind.NODE_RESTART:
+        if op.kind in START_KINDS or op.kind in (OperationKind.NODE_RESTART, OperationKind.PROJECT_APPLY):
             progress(op, done=len(everything) + 1)
         if problems:
             progress(op, status=OperationStatus.ERROR, error="; ".join(problems)[:4000])

@@ -11,7 +11,7 @@ import re
 
 from django.conf import settings
 from rest_framework.exceptions import ParseError, ValidationError
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.utils import json
 
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
@@ -63,3 +63,23 @@ def holds_nul(value: object) -> bool:
     if isinstance(value, list):
         return any(holds_nul(v) for v in value)
     return False
+
+
+class RawBody:
+    """A request body kept as bytes for the view to read (a YAML topology, a .tar.gz folder)."""
+
+    def __init__(self, content: bytes, media_type: str) -> None:
+        self.content = content
+        self.media_type = media_type
+
+    def get(self, key: str, default=None):  # read like an empty form: no fields beside the body
+        return default
+
+
+class RawTopologyParser(BaseParser):
+    """YAML and archives for topology import/apply; the body size is bounded by webgns.body_limit."""
+
+    media_type = "*/*"
+
+    def parse(self, stream, media_type=None, parser_context=None) -> RawBody:
+        return RawBody(stream.read() if stream is not None else b"", media_type or "")

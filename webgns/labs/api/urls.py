@@ -4,7 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter, SimpleRouter
 
-from webgns.labs.api import views
+from webgns.labs.api import topology_views, views
 from webgns.labs.api.auth_token import ThrottledObtainAuthToken
 
 router = DefaultRouter()
@@ -23,6 +23,7 @@ urlpatterns = [
     path("compute/", views.ComputeView.as_view(), name="compute"),
     path("examples/", views.ExampleListView.as_view(), name="examples"),
     path("examples/<str:name>/instantiate/", views.ExampleInstantiateView.as_view(), name="example-instantiate"),
+    path("schema/topology.json", topology_views.TopologySchemaView.as_view(), name="topology-schema"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="docs"),
     *nested.urls,

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -21,6 +20,8 @@ from rest_framework.views import APIView
 from webgns.contract import impairment_ranges
 from webgns.labs import access, dispatch, examples, exec_jobs, limits, scheduler, topology, vnis
 from webgns.labs.api import serializers as s
+from webgns.labs.api import topology_views
+from webgns.labs.api.topology_views import TopologyNegotiation, export_filename  # noqa: F401 - re-exported
 from webgns.labs.choices import LinkStatus, NodeKind, NodeStatus
 from webgns.labs.events import publish
 from webgns.labs.exec_slots import MARGIN_SECONDS as EXEC_MARGIN_SECONDS
@@ -92,13 +93,11 @@ class ProjectViewSet(viewsets.ModelViewSet):
         return _accepted(dispatch.stop_project(self.get_object(), request.user))
 
     @extend_schema(responses={200: dict})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], content_negotiation_class=TopologyNegotiation)
     def export(self, request, pk=None) -> Response:
+        """`?format=json` (the default, unchanged), `yaml` (webgns YAML) or `clab` (containerlab)."""
         project = self.get_object()
-        response = Response(topology.export_project(project))
-        # Any stored name exports: the header never carries a newline or a quote from it.
-        response["Content-Disposition"] = content_disposition_header(True, export_filename(project.name))
-        return response
+        return topology_views.export_response(project, request.query_params.get("format") or "json")
 
     @extend_schema(request=dict, responses={201: s.ProjectSerializer})
     @action(detail=True, methods=["post"])
@@ -117,19 +116,18 @@ class ProjectViewSet(viewsets.ModelViewSet):
         return Response(s.ProjectSerializer(copy).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=dict, responses={201: s.ProjectSerializer})
-    @action(detail=False, methods=["post"], url_path="import")
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=topology_views.PARSERS,
+            content_negotiation_class=TopologyNegotiation)
     def import_(self, request) -> Response:
-        limits.check_new_project(request.user)  # at once, before a large document is read
-        project = topology.import_project(request.data, request.user, name=request.query_params.get("name"),
-                                          staff=request.user.is_staff,
-                                          admit=lambda: limits.check_new_project(request.user))
-        return Response(s.ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
+        """JSON, webgns YAML, containerlab, GNS3 or a .tar.gz folder; `?dry_run=1` reports and makes nothing."""
+        return topology_views.import_response(request)
 
-
-def export_filename(name: str) -> str:
-    """The export's file name: the project's name (spaces as "-", no quotes) and .webgns.json."""
-    stem = "".join(c if c.isalnum() or c in "._()+-" else "-" for c in name.strip()).strip(".-") or "project"
-    return f"{stem}.webgns.json"
+    @extend_schema(request=dict, responses={202: dict})
+    @action(detail=True, methods=["post"], parser_classes=topology_views.PARSERS,
+            content_negotiation_class=TopologyNegotiation)
+    def apply(self, request, pk=None) -> Response:
+        """Converge this project (and its running lab) to a topology; `?dry_run=1` lists the changes."""
+        return topology_views.apply_response(request, self.get_object())
 
 
 class ProjectScoped:

@@ -24,6 +24,8 @@ class Operation(models.Model):
     project = models.ForeignKey("labs.Project", on_delete=models.CASCADE, related_name="operations")
     kind = models.CharField(max_length=32, choices=OperationKind.choices)
     target = models.UUIDField(null=True, blank=True)
+    # project.apply: the ids of the nodes it (re)starts (webgns.labs.topology_apply).
+    targets = models.JSONField(default=list, blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(max_length=16, choices=OperationStatus.choices, default=OperationStatus.PENDING)
     done = models.PositiveIntegerField(default=0)

@@ -1,0 +1,3 @@
+from webgns.cli.main import run
+
+run()
