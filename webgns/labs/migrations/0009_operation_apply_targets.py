@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('labs', '0007_compute_host_heartbeat'),
+        ('labs', '0008_node_status_unknown'),
     ]
 
     operations = [
