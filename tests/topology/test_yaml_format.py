@@ -12,10 +12,14 @@ from webgns.labs.models import Project
 pytestmark = pytest.mark.django_db
 
 
+# r1 configures the OVS switch's controller address: non-staff may name only a lab's own address.
+STARTUP = ["ip link set eth0 up", "ip addr add 10.0.0.1/24 dev eth0"]
+
+
 @pytest.fixture
 def project(api, templates):
     project = create_project(api, "Campus")
-    r1 = create_node(api, project, templates["frr"], "r1", startup=["ip link set eth0 up"],
+    r1 = create_node(api, project, templates["frr"], "r1", startup=STARTUP,
                      environment={"ROLE": "r"}, files={"/etc/motd": "hello\nworld\n"}, memory_mb=300)
     sw = create_node(api, project, templates["bridge"], "sw1")
     ovs = create_node(api, project, templates["ovs"], "core", openflow_controller="tcp:10.0.0.1:6653",
@@ -45,7 +49,7 @@ def test_yaml_reads_like_a_lab(api, project):
     document = yaml.safe_load(_export_yaml(api, project["id"]))
     assert list(document["nodes"]) == ["r1", "sw1", "core"]
     r1 = document["nodes"]["r1"]
-    assert r1["template"] == "frr" and r1["startup"] == ["ip link set eth0 up"]
+    assert r1["template"] == "frr" and r1["startup"] == STARTUP
     assert r1["files"] == {"/etc/motd": "hello\nworld\n"} and r1["limits"] == {"memory_mb": 300}
     assert document["links"][0] == {"endpoints": ["r1:eth0", "sw1:eth3"],
                                     "impairment": {"a_to_b": {"rate_kbps": 2000},
