@@ -316,10 +316,15 @@ class Editor {
 
   async addNode(template, position) {
     if (!template) return;
-    const taken = [...this.store.nodes.values()].map((n) => n.name);
-    const occupied = [...this.store.nodes.values()].map((n) => ({ x: n.x, y: n.y }));
+    // Adds still on their way to the server hold their name and spot: a quick second add (a drop
+    // then a click) must not pick the same name and be refused.
+    this.pendingAdds ||= new Map();
+    const taken = [...this.store.nodes.values()].map((n) => n.name).concat([...this.pendingAdds.keys()]);
+    const occupied = [...this.store.nodes.values()].map((n) => ({ x: n.x, y: n.y }))
+      .concat([...this.pendingAdds.values()]);
     const at = position || freeSpot(this.canvas.centre(), occupied);
     const name = nextNodeName(template.name, taken);
+    this.pendingAdds.set(name, at);
     try {
       const node = await this.actions.createNode(template, name, at);
       this.history.record(commands.created(this.actions, { nodes: [node] }, `add ${node.name}`));
@@ -327,6 +332,8 @@ class Editor {
       this.inspect({ kind: "node", id: node.id });
     } catch (error) {
       this.notices.error(`could not add ${name}: ${error.message}`);
+    } finally {
+      this.pendingAdds.delete(name);
     }
   }
 
