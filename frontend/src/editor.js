@@ -125,7 +125,8 @@ class Editor {
   showProjectName(name) {
     $("project-name").textContent = name;
     $("project-name").title = name;
-    $("btn-export").download = exportFileName(name);
+    this.projectName = name;
+    this.showExport();
     document.title = `${name} · webgns`;
   }
 
@@ -643,8 +644,16 @@ class Editor {
     for (const kind of ["text", "rect", "ellipse"]) $(`btn-add-${kind}`).addEventListener("click", () => this.addAnnotation(kind));
     $("btn-redo").addEventListener("click", () => this.redo());
     this.showHistory();
-    const exportLink = $("btn-export");
-    exportLink.href = this.actions.exportUrl();
+    $("export-format").addEventListener("change", () => this.showExport());
+    this.showExport();
+  }
+
+  /** The Export link follows the chosen format: JSON (the default), YAML or containerlab. */
+  showExport() {
+    const format = $("export-format").value || "json";
+    const link = $("btn-export");
+    link.href = format === "json" ? this.actions.exportUrl() : `${this.actions.exportUrl()}?format=${format}`;
+    link.download = exportFileName(this.projectName || "", format);
   }
 
   bindKeys() {

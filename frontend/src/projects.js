@@ -13,6 +13,7 @@ import "./styles/projects.css";
 import { ApiClient } from "./lib/api-client.js";
 import { h } from "./lib/dom-builder.js";
 import { exportFileName } from "./lib/export-name.js";
+import { ImportPanel } from "./projects/import-panel.js";
 
 const api = new ApiClient(document.getElementById("projects-config")?.dataset.apiBase || "/api");
 const $ = (id) => document.getElementById(id);
@@ -147,30 +148,9 @@ $("create-form").addEventListener("submit", async (event) => {
   }
 });
 
-$("import-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const form = event.target;
-  const error = form.querySelector(".field-error");
-  error.textContent = "";
-  const file = form.elements.file.files[0];
-  if (!file) {
-    error.textContent = "Choose a JSON file exported from webgns.";
-    return;
-  }
-  let topology;
-  try {
-    topology = JSON.parse(await file.text());
-  } catch (err) {
-    error.textContent = `${file.name} is not JSON: ${err.message}`;
-    return;
-  }
-  try {
-    const project = await api.post("/projects/import/", topology);
-    if (project && project.id) window.location.href = editorUrl(project);
-    else await refresh();
-  } catch (err) {
-    error.textContent = err.message;
-  }
+new ImportPanel($("import-form"), api, async (project) => {
+  if (project && project.id) window.location.href = editorUrl(project);
+  else await refresh();
 });
 
 async function loadExamples() {

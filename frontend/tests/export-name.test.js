@@ -9,3 +9,11 @@ describe("exportFileName", () => {
     expect(exportFileName("Réseau 1")).toBe("Réseau-1.webgns.json");
   });
 });
+
+describe("exportFileName per format", () => {
+  it("takes each format's suffix, JSON by default", () => {
+    expect(exportFileName("Branch office", "yaml")).toBe("Branch-office.webgns.yaml");
+    expect(exportFileName("Branch office", "clab")).toBe("Branch-office.clab.yml");
+    expect(exportFileName("Branch office", "nonsense")).toBe("Branch-office.webgns.json");
+  });
+});
