@@ -120,7 +120,7 @@ def test_reconcile_finds_a_container_killed_behind_its_back(api, lab_project, te
     container.kill()
     reconcile_host.delay().get(timeout=60)
     detail = api.get(f"/api/projects/{project['id']}/nodes/{a['id']}/").json()
-    assert detail["status"] == "error" and "no longer running" in detail["error"]
+    assert detail["status"] == "error" and "killed (SIGKILL) outside webgns" in detail["error"]
     # Starting it again heals it.
     wait_operation(api, start(api, project))
     wait_status(api, project, [a], "started")
