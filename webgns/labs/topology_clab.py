@@ -27,7 +27,7 @@ from webgns.labs.choices import NodeKind
 from webgns.labs.models import Project
 from webgns.labs.topology_images import TemplateChooser
 from webgns.labs.topology_yaml import dump
-from webgns.labs.validators import NAME_RE, project_name_from, validate_project_name
+from webgns.labs.validators import NAME_RE, usable_project_name
 
 # containerlab switch kind → the built-in template that plays it here, and back by node kind.
 SWITCH_KINDS = {"bridge": "bridge", "ovs-bridge": "ovs"}
@@ -160,11 +160,7 @@ def plan(data: object, chooser: TemplateChooser, folder: dict[str, bytes] | None
     raw_nodes = topo.get("nodes") or {}
     if not isinstance(raw_nodes, dict):
         _fail("topology.nodes", "Must be a mapping of node name to node.")
-    lab_name = name or data.get("name") or "containerlab"
-    try:
-        validate_project_name(lab_name)
-    except Exception:
-        lab_name = project_name_from(str(lab_name))
+    lab_name = usable_project_name(name or data.get("name") or "containerlab")
     result = Plan(document={"format": topology.FORMAT, "version": topology.VERSION, "name": lab_name,
                             "nodes": [], "links": []})
     taken: set[str] = set()

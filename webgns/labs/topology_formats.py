@@ -124,24 +124,16 @@ def read(request, templates: dict, name: str | None = None) -> Incoming:
         data = payload
     kind = wanted or _detect(data, file_name, from_text)
     chooser = TemplateChooser(templates, mapping)
-    if kind == CLAB:
-        planned = topology_clab.plan(data, chooser, folder, base, skip_unsupported=skip, name=name)
-        incoming = Incoming(CLAB, planned.document, planned.nodes, planned.links)
-        if planned.refused and not skip:
-            raise serializers.ValidationError({
-                "detail": [f"{len(planned.refused)} node(s)/link(s) cannot run here: map their images (map=) "
-                           "or skip them (skip_unsupported=true)."],
-                **incoming.report()})
-        return incoming
-    if kind == GNS3:
+    if kind in (CLAB, GNS3):
         from webgns.labs import topology_gns3
 
-        planned = topology_gns3.plan(data, chooser, skip_unsupported=skip, name=name)
-        incoming = Incoming(GNS3, planned.document, planned.nodes, planned.links)
+        planned = (topology_clab.plan(data, chooser, folder, base, skip_unsupported=skip, name=name) if kind == CLAB
+                   else topology_gns3.plan(data, chooser, skip_unsupported=skip, name=name))
+        incoming = Incoming(kind, planned.document, planned.nodes, planned.links)
         if planned.refused and not skip:
             raise serializers.ValidationError({
-                "detail": [f"{len(planned.refused)} node(s)/link(s) cannot run here: map them (map=) "
-                           "or skip them (skip_unsupported=true)."],
+                "detail": [f"{len(planned.refused)} node(s)/link(s) cannot run here: map their images or node types "
+                           "(map=) or skip them (skip_unsupported=true)."],
                 **incoming.report()})
         return incoming
     if kind == YAML:

@@ -20,7 +20,7 @@ from rest_framework import serializers
 from webgns.labs import topology
 from webgns.labs.topology_clab import KIND_CREATE, KIND_REFUSE, KIND_SKIP, Plan, _valid_name
 from webgns.labs.topology_images import TemplateChooser
-from webgns.labs.validators import project_name_from, validate_project_name
+from webgns.labs.validators import usable_project_name
 
 # GNS3 node types (its own names) and what plays them here.
 DOCKER, ETHERNET_SWITCH, VPCS = "docker", "ethernet_switch", "vpcs"
@@ -99,11 +99,7 @@ def plan(data: object, chooser: TemplateChooser, skip_unsupported: bool = False,
     if not looks_like(data):
         _fail("topology", 'A GNS3 project has "type": "topology" and a "topology" object.')
     topo = data["topology"]
-    lab_name = name or data.get("name") or "gns3"
-    try:
-        validate_project_name(lab_name)
-    except Exception:
-        lab_name = project_name_from(str(lab_name))
+    lab_name = usable_project_name(name or data.get("name") or "gns3")
     result = Plan(document={"format": topology.FORMAT, "version": topology.VERSION, "name": lab_name,
                             "nodes": [], "links": [], "annotations": []})
     raw_nodes = topo.get("nodes") or []

@@ -32,3 +32,12 @@ def project_name_from(text: str) -> str:
     if not re.match(r"\w", name):
         name = f"copy {name}"
     return name if len(name) <= PROJECT_NAME_MAX else name[: PROJECT_NAME_MAX - 3] + "..."
+
+
+def usable_project_name(value: object) -> str:
+    """`value` when it is a valid project name, else one made from it (an imported file's name field)."""
+    try:
+        validate_project_name(value)
+        return str(value)
+    except Exception:
+        return project_name_from(str(value))
