@@ -177,6 +177,8 @@ class Editor {
         const node = this.store.nodes.get(id);
         if (node) this.terminals.nodeStatus(id, node.status);
       }
+      // A reset lab has new nodes: a console follows its node's successor of the same name, or ends.
+      this.terminals.followReplacement(this.store.nodes);
     }
     if (change.type.startsWith("node") || change.type === "reset") this.refreshHostFilter();
     this.refreshInspector(change);
