@@ -122,6 +122,11 @@ def test_an_open_console_follows_its_node_through_a_reset(stack, class_with_copy
 
     # The banner is still up and covers no tab: the close button takes the click.
     assert page.is_visible("#reset-banner")
+    banner = page.query_selector("#reset-banner").bounding_box()
+    tabs = page.query_selector(".terminal-tabs").bounding_box()
+    overlap = (banner["x"] < tabs["x"] + tabs["width"] and tabs["x"] < banner["x"] + banner["width"]
+               and banner["y"] < tabs["y"] + tabs["height"] and tabs["y"] < banner["y"] + banner["height"])
+    assert not overlap, f"the reset banner {banner} covers the terminal tabs {tabs}"
     page.click(f'.terminal-tab[data-node-id="{new}"] .terminal-tab-close', timeout=5_000)
     page.wait_for_selector(pane, state="detached")
     assert "reconnecting" not in terminal_text(page, new)
