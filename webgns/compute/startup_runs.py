@@ -39,7 +39,7 @@ class StartupRuns:
             return False
         try:
             return self._path(container_id).read_text() == started_at
-        except OSError:
+        except (OSError, ValueError):
             return False
 
     def record(self, container_id: str, started_at: str) -> None:
