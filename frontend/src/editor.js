@@ -29,6 +29,7 @@ import { LinkForm } from "./editor/link-form.js";
 import { LinkLoadView } from "./editor/link-load.js";
 import { NodeConfig } from "./editor/node-config.js";
 import { NodePanel } from "./editor/node-panel.js";
+import { OperationGuard } from "./editor/operation-guard.js";
 import { Notices } from "./editor/notices.js";
 import { Palette } from "./editor/palette.js";
 import { askPorts } from "./editor/port-prompt.js";
@@ -84,6 +85,7 @@ class Editor {
     this.bindSplitters();
     this.captures = new CapturePanel($("canvas"), this.api, this.projectId, this.store, (m) => this.notices.error(m));
     this.linkLoad = new LinkLoadView(this.canvas, this.store);
+    this.startGuard = new OperationGuard();
     this.store.subscribe((change) => this.onStoreChange(change));
     this.socket = new EventsSocket(socketUrl(`/ws/projects/${this.projectId}/events/`), this.store, (state, detail) =>
       this.showConnection(state, detail),
@@ -176,6 +178,8 @@ class Editor {
         const node = this.store.nodes.get(id);
         if (node) this.terminals.nodeStatus(id, node.status);
       }
+      // A reset lab has new nodes: a console follows its node's successor of the same name, or ends.
+      this.terminals.followReplacement(this.store.nodes);
     }
     if (change.type.startsWith("node") || change.type === "reset") this.refreshHostFilter();
     this.refreshInspector(change);
@@ -237,7 +241,29 @@ class Editor {
     this.terminals.close(nodeId);
   }
 
+  /** Start every node; the button stays greyed until that start (or any other operation) is over. */
+  async startAll() {
+    this.startGuard.ask();
+    this.refreshStartAll();
+    let answer = null;
+    try {
+      answer = await this.actions.labAction("start");
+    } finally {
+      this.startGuard.answered(answer?.operation);
+      this.refreshStartAll();
+    }
+  }
+
+  refreshStartAll() {
+    const button = $("btn-start-all");
+    const busy = this.startGuard.busy(this.store.operations.size);
+    button.disabled = busy;
+    button.title = busy ? "An operation on this lab is under way" : "Start every node";
+  }
+
   showOperations(change) {
+    if (change.type === "operation.done" && change.operation) this.startGuard.finished(change.operation.id);
+    this.refreshStartAll();
     const el = $("operation-state");
     const nameOf = (id) => this.store.nodes.get(id)?.name;
     const ops = [...this.store.operations.values()];
@@ -631,7 +657,7 @@ class Editor {
   }
 
   bindToolbar() {
-    $("btn-start-all").addEventListener("click", () => this.actions.labAction("start"));
+    $("btn-start-all").addEventListener("click", () => this.startAll());
     $("btn-stop-all").addEventListener("click", () => this.actions.labAction("stop"));
     $("btn-link-mode").addEventListener("click", () => this.setLinkMode(!this.canvas.linkMode));
     $("btn-delete").addEventListener("click", () => this.deleteSelection());

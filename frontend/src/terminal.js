@@ -15,7 +15,8 @@ import { LabStore } from "./lib/lab-store.js";
 import { TerminalDock } from "./lib/terminal-dock.js";
 
 const config = document.getElementById("terminal-config").dataset;
-const { projectId, nodeId } = config;
+const { projectId } = config;
+let { nodeId } = config;
 const api = new ApiClient(config.apiBase || "/api");
 const store = new LabStore();
 const dock = new TerminalDock(document.getElementById("terminal-window"), (node, mode) =>
@@ -43,6 +44,16 @@ async function main() {
     const current = store.nodes.get(nodeId);
     if (change.type === "node.deleted" && change.id === nodeId) {
       problem.textContent = `${node.name} was deleted from the lab.`;
+      return;
+    }
+    if (!current && change.type === "reset") {
+      // The lab was reset: its nodes are new. Follow this node's successor of the same name, or end.
+      const successor = [...store.nodes.values()].find((n) => n.name === node.name);
+      dock.followReplacement(store.nodes);
+      if (!successor) return;
+      nodeId = successor.id;
+      node = successor;
+      history.replaceState(null, "", `/projects/${projectId}/nodes/${nodeId}/terminal/`);
       return;
     }
     if (!current) return;

@@ -21,7 +21,7 @@ def test_builtin_templates_have_roles_limits_and_defaults(api, templates):
     assert data["host"]["role"] == "host" and data["host"]["image"] == "webgns/host:latest"
     assert data["bridge"]["role"] == data["ovs"]["role"] == "switch"
     assert data["frr"]["console_shell"] == "vtysh"
-    assert set(data["frr"]["files"]) == {"/etc/frr/frr.conf", "/etc/frr/daemons"}
+    assert set(data["frr"]["files"]) == {"/etc/frr/frr.conf", "/etc/frr/daemons", "/etc/webgns/ready"}
     assert "ospfd=yes" in data["frr"]["files"]["/etc/frr/daemons"]
     for name in ("busybox", "host", "frr", "bridge"):
         assert data[name]["cpus"] and data[name]["memory_mb"], f"{name} has limits"

@@ -37,6 +37,7 @@ from webgns.compute.errors import ImageUnavailable, NodeFailed
 from webgns.compute.labels import INSTANCE_LABEL, NODE_LABEL, PROJECT_LABEL, container_labels, container_name
 from webgns.compute.namespaces import netns_path
 from webgns.compute.specs import BRIDGE, ERROR, STARTED, STOPPED, NodeSpec, NodeState
+from webgns.compute.startup_runs import StartupRuns
 
 DEFAULT_SWITCH_IMAGE = "webgns/busybox:latest"
 DEFAULT_PIDS_LIMIT = 1024
@@ -47,6 +48,11 @@ STOP_GRACE_SECONDS = 5
 # How long a node with its own start_command may take to fail before it counts as started.
 START_COMMAND_SETTLE_SECONDS = 0.3
 CAPABILITIES = ["NET_ADMIN", "NET_RAW"]
+# Docker turns IPv6 off in a container it starts without a network (all we use): a node is to have
+# it, like any host — link-local addresses on its ports as they come up, ::1 on lo. Writing `all`
+# sets every interface and the default that ports plumbed later inherit. A template may still turn
+# it off (its sysctls win).
+IPV6_ON = {"net.ipv6.conf.all.disable_ipv6": "0", "net.ipv6.conf.default.disable_ipv6": "0"}
 # An interactive shell ignores SIGTERM; SIGHUP ends it, as closing its terminal would.
 SHELLS = {
     "sh",
@@ -75,9 +81,11 @@ class DockerNodes:
     """The containers of lab nodes on one Docker host. Safe to share across threads."""
 
     def __init__(self, client: docker.DockerClient, instance: str = "",
-                 allowed_registries: Sequence[str] | None = None) -> None:
-        """`allowed_registries`: where a missing image may be pulled from (None: anywhere; empty: nowhere)."""
+                 allowed_registries: Sequence[str] | None = None, startup_runs: StartupRuns | None = None) -> None:
+        """`allowed_registries`: where a missing image may be pulled from (None: anywhere; empty: nowhere);
+        `startup_runs`: the engine's record of startup lines run, which forgets a container removed here."""
         self.api = client.api
+        self.startup_runs = startup_runs
         self.instance = instance
         self.allowed_registries = None if allowed_registries is None else tuple(allowed_registries)
         self._image_configs: dict[str, dict[str, Any]] = {}
@@ -184,6 +192,8 @@ class DockerNodes:
             self.remove_container(found["Id"])
 
     def remove_container(self, container_id: str) -> None:
+        if self.startup_runs is not None:
+            self.startup_runs.forget(container_id)
         try:
             self.api.remove_container(container_id, force=True, v=True)
         except NotFound:
@@ -271,7 +281,7 @@ class DockerNodes:
             mem_limit=f"{node.memory_mb}m" if node.memory_mb else None,
             nano_cpus=int(node.cpus * 1e9) if node.cpus else None,
             pids_limit=node.pids_limit or DEFAULT_PIDS_LIMIT,
-            sysctls=dict(node.sysctls) or None,
+            sysctls=node_sysctls(node),
             log_config=node_disk.LOG_CONFIG,
             **node_confinement.host_config_options(),
         )
@@ -333,10 +343,15 @@ class DockerNodes:
             ) from error
 
 
+def node_sysctls(node: NodeSpec) -> dict[str, str]:
+    """The kernel settings its container is created with: IPv6 on, then the node's own."""
+    return {**IPV6_ON, **dict(node.sysctls)}
+
+
 def config_fingerprint(node: NodeSpec) -> str:
     """A digest of what Docker fixes when it creates the node's container."""
     fixed = [image_of(node), _hostname(node.name), node.cpus, node.memory_mb, node.pids_limit,
-             node.start_command, sorted(dict(node.environment).items()), sorted(dict(node.sysctls).items()),
+             node.start_command, sorted(dict(node.environment).items()), sorted(node_sysctls(node).items()),
              sorted(node.capabilities), node_confinement.CONFINEMENT_VERSION]
     return hashlib.sha256(json.dumps(fixed, default=str).encode()).hexdigest()[:16]
 
@@ -349,7 +364,8 @@ def _outdated(labels: Mapping[str, str], node: NodeSpec) -> bool:
 def _state_of(info: Mapping[str, Any]) -> NodeState:
     state = info["State"]
     if state.get("Running") and not state.get("Paused"):
-        return NodeState(status=STARTED, pid=state["Pid"], container_id=info["Id"])
+        return NodeState(status=STARTED, pid=state["Pid"], container_id=info["Id"],
+                         started_at=state.get("StartedAt", ""))
     if state.get("Status") == "dead":
         return NodeState(status=ERROR, error="Docker reports the container dead", container_id=info["Id"])
     return NodeState(status=STOPPED, container_id=info["Id"])

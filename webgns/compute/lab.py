@@ -15,8 +15,12 @@ with the cause, so the rest of the lab still comes up.
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
+import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
 
 import docker
 from docker.errors import DockerException
@@ -61,25 +65,36 @@ from webgns.compute.specs import (
     NodeState,
     ObservedNode,
 )
+from webgns.compute.startup_runs import StartupRuns
 from webgns.compute.vxlan_links import Tunnel, ensure_vxlan_end, vxlan_present
+from webgns.contract.node_readiness import READY_FILE
 
 log = logging.getLogger(__name__)
 
 STARTUP_TIMEOUT_SECONDS = 120
+# How long nodes get to finish starting before a warm-pool copy is frozen anyway (FRR: a few seconds).
+SETTLE_TIMEOUT_SECONDS = 60
+SETTLE_POLL_SECONDS = 0.25
+SETTLE_PROBE_TIMEOUT_SECONDS = 10
 DEFAULT_MAX_OUTPUT = 1 << 20
 
 
 class LabEngine:
     def __init__(self, docker_client: docker.DockerClient | None = None, instance: str = "",
-                 allowed_registries: Sequence[str] | None = None, host: str = "local") -> None:
+                 allowed_registries: Sequence[str] | None = None, host: str = "local",
+                 state_dir: str | os.PathLike[str] | None = None) -> None:
         """`instance` labels what this engine creates and limits its orphan sweep to those things;
         `allowed_registries` are where missing images may be pulled from (None: anywhere, empty: nowhere);
         `host` is the name of the compute host this engine runs on: of a link between two hosts it
-        makes only the end whose node has `compute_host == host`."""
+        makes only the end whose node has `compute_host == host`; `state_dir` is where the engine
+        keeps what it must remember across worker restarts (which container starts ran their
+        startup lines), default a directory under the system's temporary one."""
         self.docker = docker_client or docker.from_env()
         self.instance = instance
         self.host = host
-        self.nodes = DockerNodes(self.docker, instance, allowed_registries)
+        state = Path(state_dir) if state_dir is not None else Path(tempfile.gettempdir()) / "webgns-engine"
+        self.startup_runs = StartupRuns(state / "startup-runs")
+        self.nodes = DockerNodes(self.docker, instance, allowed_registries, startup_runs=self.startup_runs)
         self.kinds = NodeKinds(self.nodes, instance, host)
 
     # -- nodes ---------------------------------------------------------------------------------
@@ -430,11 +445,51 @@ class LabEngine:
             raise NodeNotRunning(f"node {node.name} is not running")
         return node_files.read_files(self.docker.api, state.container_id, list(paths))
 
-    def run_startup(self, node: NodeSpec) -> ExecResult:
-        """Run the node's startup lines as one script (call it once its links are up)."""
+    def run_startup(self, node: NodeSpec, force: bool = False) -> ExecResult:
+        """Run the node's startup lines as one script (call it once its links are up), once per start
+        of its container: for a start they already ran for, nothing runs (`skipped`) unless `force`."""
         if not node.startup or not self.kinds.of(node).has_shell:
             return ExecResult(exit_code=0, output="")
-        return self.exec(node, "\n".join(node.startup), timeout=STARTUP_TIMEOUT_SECONDS)
+        state = self.nodes.state(node)
+        if state.status != STARTED:
+            raise NodeNotRunning(f"node {node.name} is not running")
+        if not force and self.startup_runs.ran_for(state.container_id, state.started_at):
+            return ExecResult(exit_code=0, output="", skipped=True)
+        result = node_exec.run(self.docker.api, state.container_id, "\n".join(node.startup),
+                               STARTUP_TIMEOUT_SECONDS, DEFAULT_MAX_OUTPUT)
+        # Failed lines count as run: run again on the same container they would meet their own half-done work.
+        self.startup_runs.record(state.container_id, state.started_at)
+        return result
+
+    def wait_settled(self, nodes: Sequence[NodeSpec], timeout: float = SETTLE_TIMEOUT_SECONDS) -> dict[str, str]:
+        """Wait until every node that says how (its `READY_FILE`, see `contract.node_readiness`) has
+        finished starting; returns {node id: why not} for those that had not within `timeout`.
+
+        Call it before freezing nodes: a node frozen in the middle of its own start-up resumes with
+        its timers expired, and what it was doing may be killed as hung (FRR's config load is)."""
+        asking = [n for n in nodes if READY_FILE in n.files and self.kinds.of(n).has_shell]
+        if not asking:
+            return {}
+        deadline = time.monotonic() + timeout
+
+        def settle(node: NodeSpec) -> str | None:
+            while True:
+                try:
+                    result = self.exec(node, READY_FILE, timeout=SETTLE_PROBE_TIMEOUT_SECONDS, max_output=4096)
+                    if result.exit_code == 0:
+                        return None
+                    why = f"{READY_FILE} still exits {result.exit_code}"
+                except NodeNotRunning as error:
+                    return f"{node.name} is not running: {error}"
+                except EngineError as error:
+                    why = str(error)
+                if time.monotonic() >= deadline:
+                    return f"{node.name} had not finished starting after {timeout:g} s ({why})"
+                time.sleep(SETTLE_POLL_SECONDS)
+
+        with ThreadPoolExecutor(max_workers=min(len(asking), 8), thread_name_prefix="webgns-settle") as pool:
+            outcomes = dict(zip([n.id for n in asking], pool.map(settle, asking), strict=True))
+        return {node_id: why for node_id, why in outcomes.items() if why is not None}
 
     def remember_ports(self, node: NodeSpec) -> dict | None:
         """What the running node's lab ports carry (port_memory), or None when it does not run."""

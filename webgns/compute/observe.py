@@ -36,6 +36,7 @@ def labelled_nodes(nodes: DockerNodes, host: str | None = None) -> dict[str, Obs
             kind=labels.get(KIND_LABEL, DOCKER),
             running=container["State"] == "running",
             container_id=container["Id"],
+            paused=container["State"] == "paused",
         )
     for bridge in _ovs_bridges(host=host):
         if nodes.instance and bridge.instance != nodes.instance:

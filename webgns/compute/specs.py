@@ -125,6 +125,8 @@ class NodeState:
     error: str = ""
     pid: int | None = None
     container_id: str = ""
+    # When the container's current run began (Docker's State.StartedAt): tells one start from the next.
+    started_at: str = ""
 
 
 @dataclass
@@ -142,6 +144,8 @@ class ExecResult:
     output: str
     truncated: bool = False
     timed_out: bool = False
+    # Startup lines only: they had already run for this start of the container, so nothing ran now.
+    skipped: bool = False
 
 
 @dataclass
@@ -153,6 +157,8 @@ class ObservedNode:
     kind: str
     running: bool
     container_id: str = ""
+    # Frozen on purpose (a warm-pool copy, `freezer`): alive, and to be left as it is.
+    paused: bool = False
 
 
 @dataclass

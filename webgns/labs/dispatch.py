@@ -6,6 +6,7 @@ Each task goes to the queue of the compute host of the node(s) it concerns
 """
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from rest_framework import status
 from rest_framework.exceptions import APIException
@@ -33,6 +34,20 @@ def _refuse_down_hosts(hosts: set[str]) -> None:
                                          "its nodes start once it answers again."]})
 
 
+def start_under_way(project: Project, kind: str, target: Node | None = None) -> Operation | None:
+    """An unfinished start that already covers this one: the lab's own, or the same node's.
+
+    Starting what is starting is no new work: a second click, or "Start all" while a start runs,
+    gets that start's operation back instead of a second one queued behind it."""
+    if kind not in (OperationKind.PROJECT_START, OperationKind.NODE_START):
+        return None
+    covering = Q(kind=OperationKind.PROJECT_START)
+    if kind == OperationKind.NODE_START and target is not None:
+        covering |= Q(kind=OperationKind.NODE_START, target=target.id)
+    return (Operation.objects.filter(covering, project=project, finished__isnull=True, deadline__gt=timezone.now())
+            .order_by("-created").first())
+
+
 def operation(project: Project, kind: str, user, target: Node | None = None) -> Operation:
     """Record the operation and hand it to its first host's worker once the row is committed.
 
@@ -44,6 +59,9 @@ def operation(project: Project, kind: str, user, target: Node | None = None) -> 
     from webgns.tasks.operations import plan_parts
 
     with transaction.atomic():
+        running = start_under_way(project, kind, target)
+        if running is not None:
+            return running
         nodes = [target] if target is not None else list(Node.objects.filter(project=project).only("compute_host"))
         if kind in STARTS:
             _refuse_down_hosts({n.compute_host for n in nodes})

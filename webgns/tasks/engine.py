@@ -13,4 +13,4 @@ def lab_engine():
     from webgns.compute.lab import LabEngine
 
     return LabEngine(instance=settings.WEBGNS_INSTANCE, allowed_registries=settings.WEBGNS_ALLOWED_REGISTRIES,
-                     host=settings.WEBGNS_COMPUTE_HOST)
+                     host=settings.WEBGNS_COMPUTE_HOST, state_dir=settings.DATA_DIR / "engine")

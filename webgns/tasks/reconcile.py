@@ -106,6 +106,8 @@ def _reconcile() -> dict:
         status__in=[OperationStatus.PENDING, OperationStatus.RUNNING], finished__isnull=True,
     ).values_list("project_id", flat=True)
     busy_projects = {str(p) for p in busy}
+    # A frozen copy of the warm pool is not "no longer running": it waits, whole, for a student.
+    busy_projects |= {seen.project_id for seen in observed.values() if seen.paused}
     nodes = (
         Node.objects.filter(compute_host=settings.WEBGNS_COMPUTE_HOST)
         .exclude(status=STOPPED)
@@ -245,7 +247,8 @@ def _reconcile_links(engine, busy_projects: set[str]) -> dict:
                 log.info("put back on %s after re-plumbing: %s", spec.name, ", ".join(restored))
             continue
         if spec.startup and spec.kind not in (OVS, BRIDGE):
-            result = engine.run_startup(spec)
+            # Its interfaces were made again: they need the lines again, though the container did not restart.
+            result = engine.run_startup(spec, force=True)
             if result.exit_code != 0:
                 log.info("startup lines of %s exited %s after re-plumbing", spec.name, result.exit_code)
     if broken:

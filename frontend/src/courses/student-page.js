@@ -68,11 +68,14 @@ class AssignmentRow {
   async follow(operationId) {
     for (;;) {
       const operation = await this.api.get(`/operations/${operationId}/`);
-      this.state.textContent = progressText(operation);
-      if (finished(operation)) {
-        if (operation.status === "error") this.error.textContent = progressText(operation);
+      if (finished(operation) && operation.status === "error") {
+        // Said once, as the row's error: the state beside the button would only repeat it.
+        this.state.textContent = "";
+        this.error.textContent = progressText(operation);
         return;
       }
+      this.state.textContent = progressText(operation);
+      if (finished(operation)) return;
       await new Promise((resolve) => setTimeout(resolve, PROGRESS_POLL_MS));
     }
   }

@@ -19,7 +19,8 @@ export function showResetBanner(by) {
     h("span", {}, by ? `${RESET_TEXT} (${by})` : RESET_TEXT),
     h("button", { type: "button", "aria-label": "dismiss", onclick: () => banner.remove() }, "×"),
   );
-  document.body.append(banner);
+  // Over the canvas, not over the page: fixed to the window it covered the terminal tabs' close buttons.
+  (document.getElementById("canvas") || document.body).append(banner);
   return banner;
 }
 

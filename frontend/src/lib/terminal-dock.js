@@ -28,6 +28,7 @@ class ConsoleTab {
   constructor(dock, node, url, mode, { Terminal, FitAddon }) {
     this.dock = dock;
     this.nodeId = node.id;
+    this.nodeName = node.name;
     this.mode = mode;
     this.readOnly = mode === "watch";
     this.followsSize = mode !== "control"; // watch and take-over show the owner's PTY at its own size
@@ -38,7 +39,7 @@ class ConsoleTab {
         className: "terminal-tab",
         role: "tab",
         dataset: { nodeId: node.id, mode },
-        onclick: () => dock.activate(node.id),
+        onclick: () => dock.activate(this.nodeId),
       },
       h("span", { className: "terminal-tab-name" }, node.label || node.name),
       MODE_LABELS[mode] ? h("span", { className: "terminal-mode" }, MODE_LABELS[mode]) : null,
@@ -53,7 +54,7 @@ class ConsoleTab {
               "aria-label": `pop out ${node.label || node.name} console`,
               onclick: (event) => {
                 event.stopPropagation();
-                dock.popOut(node);
+                dock.popOut({ ...node, id: this.nodeId, name: this.nodeName });
               },
             },
             "↗",
@@ -67,7 +68,7 @@ class ConsoleTab {
           "aria-label": `close ${node.label || node.name} console`,
           onclick: (event) => {
             event.stopPropagation();
-            dock.close(node.id);
+            dock.close(this.nodeId);
           },
         },
         "×",
@@ -114,15 +115,19 @@ class ConsoleTab {
     this.ws = ws;
     ws.addEventListener("open", () => {
       this.sendSize();
-      this.retries = 0;
       this.button.classList.remove("closed");
     });
     ws.addEventListener("message", (event) => {
+      // A refusal (4404…) is sent after the socket opened: only bytes from a shell prove a session, and only
+      // they give the tab its retries back. Counting from "open" made a refused reconnect loop for ever.
       if (typeof event.data === "string") this.receiveText(event.data);
-      else this.terminal.write(new Uint8Array(event.data));
+      else {
+        this.retries = 0;
+        this.terminal.write(new Uint8Array(event.data));
+      }
     });
     ws.addEventListener("close", (event) => {
-      if (this.disposed || ws !== this.ws) return;
+      if (this.disposed || this.gone || ws !== this.ws) return;
       const again = this.readOnly ? "; it reconnects when the node starts" : "; press Enter to reconnect";
       this.terminal.write(`\r\n\x1b[33m[console closed: ${closeReason(event.code, this.mode)}${again}]\x1b[0m\r\n`);
       this.button.classList.add("closed");
@@ -135,6 +140,7 @@ class ConsoleTab {
     if (!this.dataHooked && !this.readOnly) {
       this.dataHooked = true;
       this.terminal.onData((data) => {
+        if (!this.ws || this.gone) return;
         if (this.ws.readyState === WebSocket.OPEN) this.ws.send(this.encoder.encode(data));
         else if (this.ws.readyState === WebSocket.CLOSED && data === "\r") {
           this.terminal.write("\r\n[reconnecting…]\r\n");
@@ -159,8 +165,42 @@ class ConsoleTab {
     }
   }
 
+  /**
+   * The lab was reset: the node this tab was open on is gone and `node` (same name, new id) took its place. The
+   * tab follows it: it says so once, and opens the new node's console when that node runs (now, or once started).
+   */
+  retarget(node, url) {
+    const old = this.ws;
+    this.ws = null; // the old socket's close is not news any more
+    old?.close();
+    this.nodeId = node.id;
+    this.nodeName = node.name;
+    this.url = url;
+    this.button.dataset.nodeId = node.id;
+    this.pane.dataset.nodeId = node.id;
+    this.retries = 0;
+    this.button.classList.add("closed");
+    this.terminal.write(`\r\n\x1b[33m[the lab was reset: ${node.name} is a new node; this console opens it when it runs]\x1b[0m\r\n`);
+    this.status = undefined;
+    this.setStatus(node.status);
+    this.reconnectIfStarted(); // already running: open it now (setStatus reconnects only on a change)
+  }
+
+  /** The node is gone for good (the lab was reset without it, or it was deleted): one line, no more reconnects. */
+  end(why) {
+    if (this.gone) return;
+    this.gone = true;
+    const old = this.ws;
+    this.ws = null;
+    old?.close();
+    this.button.classList.add("closed");
+    this.stateLabel.hidden = false;
+    this.stateLabel.textContent = "gone";
+    this.terminal.write(`\r\n\x1b[33m[console closed: ${why}]\x1b[0m\r\n`);
+  }
+
   reconnectIfStarted() {
-    if (this.disposed || this.status !== "started") return;
+    if (this.disposed || this.gone || this.status !== "started") return;
     if (this.ws && (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING)) return;
     this.terminal.write("\x1b[36m[node started: reconnecting…]\x1b[0m\r\n");
     this.connect();
@@ -201,7 +241,7 @@ class ConsoleTab {
 
   dispose() {
     this.disposed = true;
-    this.ws.close();
+    this.ws?.close();
     this.terminal.dispose();
     this.button.remove();
     this.pane.remove();
@@ -289,9 +329,28 @@ export class TerminalDock {
     this.tabs.get(nodeId)?.setStatus(status);
   }
 
+  /**
+   * After a lab was replaced (a teacher's reset), point each tab whose node is gone at the node of the same name in
+   * `nodes` (a Map by id), or end it with one line when there is none. Tabs whose node remains are left alone.
+   */
+  followReplacement(nodes) {
+    for (const [id, tab] of [...this.tabs]) {
+      if (nodes.has(id)) continue;
+      const successor = [...nodes.values()].find((n) => n.name === tab.nodeName);
+      if (!successor || this.tabs.has(successor.id)) {
+        tab.end(`${tab.nodeName} is no longer in this lab`);
+        continue;
+      }
+      this.tabs.delete(id);
+      this.tabs.set(successor.id, tab);
+      tab.retarget(successor, this.urlFor(successor, tab.mode));
+    }
+  }
+
   /** Keeps tab names in step with renames. */
   rename(nodeId, name) {
     const tab = this.tabs.get(nodeId);
+    if (tab) tab.nodeName = name;
     if (tab) tab.button.querySelector(".terminal-tab-name").textContent = name;
   }
 }

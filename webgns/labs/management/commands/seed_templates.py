@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from webgns.contract.node_readiness import READY_FILE
 from webgns.labs.choices import NodeKind, NodeRole
 from webgns.labs.models import Template
 
@@ -21,12 +22,16 @@ ROUTER_SYSCTLS = {"net.ipv4.ip_forward": "1", "net.ipv6.conf.all.forwarding": "1
 # A lab host answers every traceroute probe too (port unreachable is rate-limited by default).
 HOST_SYSCTLS = {"net.ipv4.icmp_ratelimit": "0"}
 FRR_RECIPE = Path(__file__).resolve().parents[4] / "images" / "frr"
+# Files of built-in templates that are not part of an image.
+TEMPLATE_FILES = Path(__file__).resolve().parents[2] / "template_files"
 
 
 def frr_files() -> dict[str, str]:
     return {
         "/etc/frr/daemons": (FRR_RECIPE / "daemons").read_text(),
         "/etc/frr/frr.conf": (FRR_RECIPE / "frr.conf").read_text(),
+        # Says when FRR has finished starting (the warm pool freezes a copy only then).
+        READY_FILE: (TEMPLATE_FILES / "frr-ready").read_text(),
     }
 
 
