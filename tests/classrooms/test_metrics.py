@@ -73,6 +73,8 @@ def test_every_family_with_plausible_values(settings, classroom, redis_state):
     Operation.objects.filter(pk=finished.pk).update(created=timezone.now() - timedelta(seconds=3),
                                                     finished=timezone.now())
     Assignment.objects.filter(pk=room.assignment["id"]).update(pool_seats=2)
+    silent = ComputeHost.objects.create(name=f"silent-{uuid.uuid4().hex[:6]}",
+                                        last_seen=timezone.now() - timedelta(hours=1))
     client = Client()
     client.get("/api/no-such-thing/")  # one 404 more, counted by the middleware in Redis
     before = _scrape(client)
@@ -99,6 +101,7 @@ def test_every_family_with_plausible_values(settings, classroom, redis_state):
     assert after[("webgns_pool_seats", (("state", "wanted"),))] == 2
     assert ("webgns_pool_seats", (("state", "ready"),)) in after
     assert after[("webgns_compute_host_up", (("host", host),))] == 1
+    assert after[("webgns_compute_host_up", (("host", silent.name),))] == 0
     assert after[("webgns_redis_up", ())] == 1
 
     # The shipped Grafana dashboard asks only for series this endpoint exports.

@@ -109,7 +109,7 @@ class WebgnsCollector:
         hosts = GaugeMetricFamily("webgns_compute_host_up", "1 while a compute host's heartbeat is fresh",
                                   labels=["host"])
         for host in ComputeHost.objects.all():
-            hosts.add_metric([host.name], 1 if host.is_up else 0)
+            hosts.add_metric([host.name], 1 if host.is_up() else 0)
         yield hosts
 
     def _pool(self) -> Iterator[Metric]:
