@@ -109,3 +109,31 @@ def test_every_family_with_plausible_values(settings, classroom, redis_state):
     exported = {name for name, _ in after}
     asked = set(re.findall(r"webgns_[a-z_]+", dashboard)) - {"webgns_overview"}
     assert asked and asked <= exported, asked - exported
+
+
+@pytest.fixture
+def redis_down(settings):
+    """REDIS_URL at a port nothing listens on, for the counter's and the collector's clients."""
+    import socket
+
+    from webgns.ops import metrics
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings.REDIS_URL = f"redis://127.0.0.1:{port}/0"
+    metrics._counter_client.cache_clear()
+    redis_client.cache_clear()
+    yield
+    metrics._counter_client.cache_clear()
+    redis_client.cache_clear()
+
+
+def test_redis_down_neither_fails_requests_nor_the_scrape(settings, db, redis_down):
+    settings.WEBGNS_METRICS_TOKEN = TOKEN
+    began = time.monotonic()
+    assert Client().get("/api/projects/").status_code in (401, 403)
+    assert time.monotonic() - began < 1
+    samples = _scrape(Client())
+    assert samples[("webgns_redis_up", ())] == 0
+    assert any(name == "webgns_operations" or name == "webgns_pool_seats" for name, _ in samples)

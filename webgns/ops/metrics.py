@@ -18,6 +18,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from functools import cache
 
 import redis
 from django.conf import settings
@@ -41,6 +42,13 @@ _PRIORITY_SEPARATOR = "\x06\x16"
 _PRIORITIES = ("", *(f"{_PRIORITY_SEPARATOR}{p}" for p in range(1, 10)))
 
 
+@cache
+def _counter_client() -> redis.Redis:
+    # Its own client with short timeouts: an unreachable Redis costs a request at most ~0.2 s, never
+    # the shared client's wait (the page itself may not need Redis at all).
+    return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.1, socket_timeout=0.1)
+
+
 class HttpResponseCounter:
     """Middleware: counts every response by status code in Redis (one HINCRBY; never fails a request)."""
 
@@ -50,7 +58,7 @@ class HttpResponseCounter:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         try:
-            redis_client().hincrby(HTTP_KEY, str(response.status_code), 1)
+            _counter_client().hincrby(HTTP_KEY, str(response.status_code), 1)
         except redis.RedisError:
             log.debug("HTTP response not counted: Redis is unreachable")
         return response
