@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Install the Debian/Ubuntu packages webgns needs, only those missing (a second run costs ~1 s).
 # Usage: install-system.sh [--test]   (--test adds what the test suite needs: chromium, QEMU, UML,
-# iperf3, tcpdump — the kernel tests' guest runs the host's programs —, gcc for the escape probe)
+# iperf3, tcpdump — the kernel tests' guest runs the host's programs —, gcc for the escape probe,
+# nginx and openssl for the production site's `nginx -t` test)
 set -euo pipefail
 
 packages=(docker.io redis-server openvswitch-switch iproute2 busybox-static ethtool iputils-ping
           python3-venv python3-dev procps curl ca-certificates debootstrap tshark libpcap0.8)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(chromium user-mode-linux iperf3 qemu-system-x86 kmod tcpdump gcc libc6-dev)
+  packages+=(chromium user-mode-linux iperf3 qemu-system-x86 kmod tcpdump gcc libc6-dev nginx openssl)
 fi
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: counts every response, refusals of the middlewares below included (GET /metrics).
+    "webgns.ops.metrics.HttpResponseCounter",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -190,6 +192,9 @@ WEBGNS_CSP = {
     "form-action": ["'self'"],
     "frame-ancestors": ["'none'"],
 }
+
+# GET /metrics (Prometheus): off (404) while empty; scrapers send `Authorization: Bearer <token>`.
+WEBGNS_METRICS_TOKEN = os.environ.get("WEBGNS_METRICS_TOKEN", "").strip()
 
 REDIS_URL = os.environ.get("WEBGNS_REDIS_URL", "redis://127.0.0.1:6379/0")
 

@@ -3,8 +3,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from webgns.ops.metrics import metrics_view
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("metrics", metrics_view, name="metrics"),
     path("api/", include("webgns.labs.api.urls")),
     path("api/", include("webgns.classrooms.api.urls")),
     path("api/", include("webgns.captures.api.urls")),
