@@ -6,6 +6,7 @@ pings across it must arrive on the socket as decoded summaries, numbered without
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 import uuid
@@ -103,6 +104,33 @@ async def test_pings_arrive_as_they_pass(captured_pair, communicator):
         assert [p["no"] for p in replies] == [p["no"] for p in _echo(packets, "reply")]
     finally:
         await late.disconnect()
+
+
+async def test_cross_references_are_the_files_frame_numbers(captured_pair, communicator):
+    """Pings 0.3 s apart arrive in many small batches: each reply's "(request in N)" names its request by
+    the number the packet list (and the downloaded .pcapng) gives it, as tshark says of the whole file."""
+    lab = captured_pair
+    comm = communicator(ws_path(lab), token=lab["token"])
+    assert (await comm.connect(timeout=5))[0]
+    try:
+        assert (await comm.receive_json_from(timeout=5))["type"] == "capture"
+        exec_url = f"/api/projects/{lab['project']['id']}/nodes/{lab['a']['id']}/exec/"
+        response = await sync_to_async(lab["api"].post)(exec_url, {"command": "ping -c 6 -i 0.3 10.72.0.2",
+                                                                   "timeout": 20}, format="json")
+        assert response.json()["exit_code"] == 0
+        packets = await _packets_until(comm, lambda got: len(_echo(got, "reply")) >= 6)
+    finally:
+        await comm.disconnect()
+    by_number = {p["no"]: p for p in packets}
+    for reply in _echo(packets, "reply"):
+        match = re.search(r"\(request in (\d+)\)", reply["info"])
+        assert match, f"packet {reply['no']} names no request: {reply['info']}"
+        request = by_number[int(match.group(1))]
+        seq = re.search(r"seq=(\d+)", reply["info"]).group(1)
+        assert request["info"].startswith("Echo (ping) request") and f"seq={seq}/" in request["info"], (reply, request)
+    whole_file = await sync_to_async(lab["api"].get)(f"{lab['base']}{lab['capture']['id']}/packets/")
+    assert {p["no"]: p["info"] for p in _echo(whole_file.json(), "reply")} == \
+        {p["no"]: p["info"] for p in _echo(packets, "reply")}
 
 
 async def test_bad_display_filter_closes_with_4400_and_tsharks_message(captured_pair, communicator):
