@@ -26,7 +26,6 @@ from webgns.labs.events import publish
 from webgns.labs.exec_slots import MARGIN_SECONDS as EXEC_MARGIN_SECONDS
 from webgns.labs.exec_slots import TooManyExecs, exec_slot
 from webgns.labs.models import Annotation, ComputeHost, Link, Node, Operation, Project, Template, UserLimits
-from webgns.labs.validators import project_name_from
 from webgns.node_rules import files_problem
 from webgns.tasks import host_tasks, routing
 
@@ -105,7 +104,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
         project = get_object_or_404(access.visible_projects(request.user), pk=pk)
         name = request.data.get("name") if isinstance(request.data, dict) else None
         if name is None or (isinstance(name, str) and not name.strip()):
-            name = project_name_from(f"{project.name} (copy)")
+            name = topology.unused_name(request.user, project.name, copy=True)
         elif not isinstance(name, str):
             raise ValidationError({"name": ["Must be a string."]})
         copy = topology.import_project(topology.export_project(project), request.user, name=name.strip())
@@ -115,7 +114,9 @@ class ProjectViewSet(viewsets.ModelViewSet):
     @action(detail=False, methods=["post"], url_path="import")
     def import_(self, request) -> Response:
         limits.check_new_project(request.user)
-        project = topology.import_project(request.data, request.user, name=request.query_params.get("name"))
+        document = request.data
+        name = request.query_params.get("name") or (document.get("name") if isinstance(document, dict) else None)
+        project = topology.import_project(document, request.user, name=topology.unused_name(request.user, name))
         return Response(s.ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
 
 
