@@ -221,8 +221,9 @@ def test_every_pane_open_shares_the_window(stack, api, logged_in, cleanup_projec
     }""")
     page.click("#btn-start-all")
     wait_canvas_status(page, ["pc1", "pc2"], "started", timeout=90)
-    page.wait_for_function("() => [...document.querySelectorAll('.notice')].some((n) => n.textContent.includes('Lab started'))",
-                           timeout=60_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.notice')].some((n) => n.textContent.includes('Lab started'))",
+        timeout=60_000)
     texts = [t for t in page.evaluate("() => window.operationTexts") if t]
     assert any(t.startswith("Starting lab") for t in texts), texts
     counted = [t for t in texts if " of " in t]
