@@ -204,7 +204,7 @@ class Editor {
    * other panes. (Panes also shrink by themselves, down to their CSS minimum, when the window narrows.)
    */
   bindSplitters() {
-    const CANVAS_MIN_WIDTH = 240;
+    const CANVAS_MIN_WIDTH = 360;
     const CANVAS_MIN_HEIGHT = 160;
     const MIDDLE_MIN_WIDTH = 360;
     const width = (el) => (el.hidden ? 0 : el.getBoundingClientRect().width);
