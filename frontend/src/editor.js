@@ -206,20 +206,26 @@ class Editor {
   bindSplitters() {
     const CANVAS_MIN_WIDTH = 360;
     const CANVAS_MIN_HEIGHT = 160;
-    const MIDDLE_MIN_WIDTH = 360;
+    const TERMINALS_MIN_WIDTH = 260;
     const width = (el) => (el.hidden ? 0 : el.getBoundingClientRect().width);
     const layout = document.querySelector(".editor-layout");
     this.terminalSplit = new Splitter($("terminals-handle"), $("terminals"), {
       side: "right",
       key: "webgns.editor.terminalsWidth",
-      limits: () => ({ min: 260, max: width($("work-row")) - width($("terminals-handle")) - CANVAS_MIN_WIDTH }),
+      limits: () => ({ min: TERMINALS_MIN_WIDTH, max: width($("work-row")) - width($("terminals-handle")) - CANVAS_MIN_WIDTH }),
     });
     this.inspectorSplit = new Splitter($("inspector-handle"), $("side-column"), {
       side: "right",
       key: "webgns.editor.sideWidth",
       limits: () => ({
         min: 240,
-        max: width(layout) - width(document.querySelector(".palette")) - width($("inspector-handle")) - MIDDLE_MIN_WIDTH,
+        // What the middle needs: the canvas, and the terminals at their narrowest when they are open.
+        max:
+          width(layout) -
+          width(document.querySelector(".palette")) -
+          width($("inspector-handle")) -
+          CANVAS_MIN_WIDTH -
+          ($("terminals").hidden ? 0 : TERMINALS_MIN_WIDTH + width($("terminals-handle"))),
       }),
     });
     this.captureSplit = new Splitter($("captures-handle"), this.captures.el, {
