@@ -14,6 +14,7 @@ import uuid
 
 import pytest
 
+from tests.e2e.course_page import make_person
 from tests.e2e.editor_page import (
     link_screen_midpoint,
     node_named,
@@ -112,25 +113,29 @@ def _check_layout(page, size: tuple[int, int]) -> dict:
 
 
 def _lab(stack, api, cleanup_projects) -> tuple[dict, dict, str]:
+    """A teacher's 2-node lab published as an assignment with long instructions; staff (the page's user)
+    open its original, which shows the instructions panel."""
     base = f"{stack.base_url}/api"
-    project = api.post(f"{base}/projects/", json={"name": f"e2e-panes-{uuid.uuid4().hex[:6]}"}, timeout=10).json()
+    teacher = make_person(stack, api, "teach")
+    project = teacher.api.post(f"{base}/projects/", json={"name": f"e2e-panes-{uuid.uuid4().hex[:6]}"},
+                               timeout=10).json()
     cleanup_projects.append(project["id"])
     busybox = next(t for t in api.get(f"{base}/templates/", timeout=10).json() if t["name"] == "busybox")
     nodes = []
     # Far apart: once the panes open, a canvas that only resized would leave pc2 out of view.
     for i, x in ((1, 100), (2, 1100)):
-        nodes.append(api.post(f"{base}/projects/{project['id']}/nodes/", timeout=10, json={
+        nodes.append(teacher.api.post(f"{base}/projects/{project['id']}/nodes/", timeout=10, json={
             "name": f"pc{i}", "template": busybox["id"], "x": x, "y": 250,
             "startup": [f"ip addr add 10.76.0.{i}/24 dev eth0"]}).json())
-    link = api.post(f"{base}/projects/{project['id']}/links/", timeout=10,
-                    json={"a": {"node": nodes[0]["id"], "port": "eth0"}, "b": {"node": nodes[1]["id"], "port": "eth0"}})
+    link = teacher.api.post(f"{base}/projects/{project['id']}/links/", timeout=10, json={
+        "a": {"node": nodes[0]["id"], "port": "eth0"}, "b": {"node": nodes[1]["id"], "port": "eth0"}})
     assert link.status_code == 201, link.text
-    # A classroom lab: the project is an assignment's original, so the editor shows its instructions.
-    course = api.post(f"{base}/courses/", json={"name": f"panes {uuid.uuid4().hex[:6]}"}, timeout=10)
+    course = api.post(f"{base}/courses/", json={"name": f"panes {uuid.uuid4().hex[:6]}",
+                                                "teachers": [teacher.username]}, timeout=10)
     assert course.status_code == 201, course.text
     long_text = "\n\n".join(f"Step {i}: configure the addresses, then ping the other host and read the "
                             "capture's replies." for i in range(1, 30))
-    assignment = api.post(f"{base}/courses/{course.json()['id']}/assignments/", timeout=10, json={
+    assignment = teacher.api.post(f"{base}/courses/{course.json()['id']}/assignments/", timeout=10, json={
         "source": project["id"], "title": "Panes", "published": True, "instructions": long_text})
     assert assignment.status_code == 201, assignment.text
     assert api.post(f"{base}/projects/{project['id']}/start/", timeout=10).status_code == 202

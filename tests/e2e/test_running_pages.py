@@ -9,6 +9,8 @@ import uuid
 
 import pytest
 
+from tests.e2e.course_page import busybox_lab, make_person, ok
+
 pytestmark = pytest.mark.e2e
 
 FITS = """(selector) => {
@@ -111,15 +113,13 @@ def test_a_course_is_deleted_only_when_confirmed(stack, api, logged_in):
 
 def test_a_check_is_edited_in_place(stack, api, logged_in, cleanup_projects):
     base = f"{stack.base_url}/api"
-    project = api.post(f"{base}/projects/", json={"name": f"e2e-check-{uuid.uuid4().hex[:6]}"}, timeout=10).json()
+    teacher = make_person(stack, api, "teach")
+    project = busybox_lab(stack, teacher, f"e2e-check-{uuid.uuid4().hex[:6]}", ("pc1", "pc2"))
     cleanup_projects.append(project["id"])
-    busybox = next(t for t in api.get(f"{base}/templates/", timeout=10).json() if t["name"] == "busybox")
-    for name in ("pc1", "pc2"):
-        api.post(f"{base}/projects/{project['id']}/nodes/", timeout=10,
-                 json={"name": name, "template": busybox["id"], "x": 0, "y": 0})
-    course = api.post(f"{base}/courses/", json={"name": f"checks {uuid.uuid4().hex[:6]}"}, timeout=10).json()
-    assignment = api.post(f"{base}/courses/{course['id']}/assignments/", timeout=10,
-                          json={"source": project["id"], "title": "Lab 1", "published": True}).json()
+    course = ok(api.post(f"{base}/courses/", json={"name": f"checks {uuid.uuid4().hex[:6]}",
+                                                   "teachers": [teacher.username]}, timeout=10))
+    assignment = ok(teacher.api.post(f"{base}/courses/{course['id']}/assignments/", timeout=10,
+                                     json={"source": project["id"], "title": "Lab 1", "published": True}))
     checks = f"{base}/courses/{course['id']}/assignments/{assignment['id']}/checks/"
     check = api.post(checks, timeout=10, json={"name": "reach", "kind": "reaches", "node": "pc1",
                                                "target": "10.0.0.2"})
