@@ -122,8 +122,9 @@ def _lab(stack, api, cleanup_projects) -> tuple[dict, dict, str]:
     cleanup_projects.append(project["id"])
     busybox = next(t for t in api.get(f"{base}/templates/", timeout=10).json() if t["name"] == "busybox")
     nodes = []
-    # Far apart: once the panes open, a canvas that only resized would leave pc2 out of view.
-    for i, x in ((1, 100), (2, 1100)):
+    # 300 units apart: fitted into the whole canvas they sit far right of a canvas the terminals narrowed,
+    # and a canvas that only resized would leave pc2 out of view; re-fitted, both show (at zoom ≥ 0.6).
+    for i, x in ((1, 150), (2, 450)):
         nodes.append(teacher.api.post(f"{base}/projects/{project['id']}/nodes/", timeout=10, json={
             "name": f"pc{i}", "template": busybox["id"], "x": x, "y": 250,
             "startup": [f"ip addr add 10.76.0.{i}/24 dev eth0"]}).json())
