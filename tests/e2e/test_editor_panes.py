@@ -103,6 +103,9 @@ def _check_layout(page, size: tuple[int, int]) -> dict:
         assert _overlap(boxes[a], boxes[b]) < 1, (size, a, b, boxes[a], boxes[b])
     # Wireshark's columns, each at least partly in view, Protocol whole; Info keeps a readable width.
     heads = m["heads"]
+    widths = {name: round(box["right"] - box["left"]) for name, box in boxes.items()}
+    print(f"{size}: page {m['scrollWidth']} px wide; panes {widths}; Info {round(heads['Info']['visible'])} px; "
+          f"rows {min(m['rows']):.1f}-{max(m['rows']):.1f} px")  # shown with -s, for the record
     assert list(heads) == ["No.", "Time", "Source", "Destination", "Protocol", "Length", "Info"], heads
     assert heads["Protocol"]["visible"] >= heads["Protocol"]["right"] - heads["Protocol"]["left"] - 0.5, (size, heads)
     assert heads["Info"]["visible"] >= 150, (size, heads)
