@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from webgns.ops.metrics import metrics_view
+from webgns.ui.views import WelcomeLoginView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -11,6 +12,8 @@ urlpatterns = [
     path("api/", include("webgns.labs.api.urls")),
     path("api/", include("webgns.classrooms.api.urls")),
     path("api/", include("webgns.captures.api.urls")),
+    # Before Django's own: the same login page, with its redirect after login adjusted (ui.views).
+    path("accounts/login/", WelcomeLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("webgns.ui.urls")),
 ]

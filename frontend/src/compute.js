@@ -1,7 +1,7 @@
 /** The Compute hosts page's entry (/compute/). */
 
 import "./styles/base.css";
-import "./styles/courses.css";
+import "./styles/compute.css";
 
 import { HostsPage } from "./compute/hosts-page.js";
 import { ApiClient } from "./lib/api-client.js";

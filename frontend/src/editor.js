@@ -82,8 +82,9 @@ class Editor {
     this.terminals = new TerminalDock($("terminals"), (node, mode) => socketUrl(consolePath(this.projectId, node.id, mode)), {
       popOut: (node) => this.popOutConsole(node.id),
     });
+    this.captures = new CapturePanel($("middle"), this.api, this.projectId, this.store, (m) => this.notices.error(m));
     this.bindSplitters();
-    this.captures = new CapturePanel($("canvas"), this.api, this.projectId, this.store, (m) => this.notices.error(m));
+    this.refitWhenPanesChange();
     this.linkLoad = new LinkLoadView(this.canvas, this.store);
     this.startGuard = new OperationGuard();
     this.store.subscribe((change) => this.onStoreChange(change));
@@ -203,31 +204,66 @@ class Editor {
   }
 
   /**
-   * The terminal dock and the side panel are sized by dragging their edges. The canvas keeps at least
-   * CANVAS_MIN_WIDTH: each pane's maximum is what is left after the canvas and the other panes.
+   * The terminal dock, the side column and the captures are sized by dragging their edges. The canvas keeps at
+   * least CANVAS_MIN_WIDTH × CANVAS_MIN_HEIGHT: each pane's maximum is what is left after the canvas and the
+   * other panes. (Panes also shrink by themselves, down to their CSS minimum, when the window narrows.)
    */
   bindSplitters() {
     const CANVAS_MIN_WIDTH = 360;
+    const CANVAS_MIN_HEIGHT = 160;
+    const TERMINALS_MIN_WIDTH = 260;
+    const width = (el) => (el.hidden ? 0 : el.getBoundingClientRect().width);
     const layout = document.querySelector(".editor-layout");
-    const others = (except) =>
-      [...layout.children]
-        .filter((el) => el !== except && !el.hidden && !el.classList.contains("canvas"))
-        .reduce((sum, el) => sum + el.getBoundingClientRect().width, 0);
-    const limits = (pane, min) => () => ({ min, max: layout.getBoundingClientRect().width - CANVAS_MIN_WIDTH - others(pane) });
     this.terminalSplit = new Splitter($("terminals-handle"), $("terminals"), {
       side: "right",
       key: "webgns.editor.terminalsWidth",
-      limits: limits($("terminals"), 260),
+      limits: () => ({ min: TERMINALS_MIN_WIDTH, max: width($("work-row")) - width($("terminals-handle")) - CANVAS_MIN_WIDTH }),
     });
-    this.inspectorSplit = new Splitter($("inspector-handle"), $("inspector"), {
+    this.inspectorSplit = new Splitter($("inspector-handle"), $("side-column"), {
       side: "right",
-      key: "webgns.editor.inspectorWidth",
-      limits: limits($("inspector"), 240),
+      key: "webgns.editor.sideWidth",
+      limits: () => ({
+        min: 240,
+        // What the middle needs: the canvas, and the terminals at their narrowest when they are open.
+        max:
+          width(layout) -
+          width(document.querySelector(".palette")) -
+          width($("inspector-handle")) -
+          CANVAS_MIN_WIDTH -
+          ($("terminals").hidden ? 0 : TERMINALS_MIN_WIDTH + width($("terminals-handle"))),
+      }),
+    });
+    this.captureSplit = new Splitter($("captures-handle"), this.captures.el, {
+      side: "bottom",
+      key: "webgns.editor.capturesHeight",
+      limits: () => ({ min: 200, max: $("middle").getBoundingClientRect().height - CANVAS_MIN_HEIGHT - 6 }),
     });
     window.addEventListener("resize", () => {
       this.terminalSplit.refresh();
       this.inspectorSplit.refresh();
+      this.captureSplit.refresh();
     });
+  }
+
+  /**
+   * When the terminals or the captures open or close, the canvas changes size: once the layout has settled,
+   * the lab is fitted into what the canvas has now, so no node is left behind a pane.
+   */
+  refitWhenPanesChange() {
+    let pending = false;
+    const refit = () => {
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(() => {
+        pending = false;
+        this.terminalSplit?.refresh();
+        this.captureSplit?.refresh();
+        this.canvas.cy.resize();
+        this.canvas.fit();
+      });
+    };
+    const watcher = new MutationObserver(refit);
+    for (const pane of [$("terminals"), this.captures.el]) watcher.observe(pane, { attributes: true, attributeFilter: ["hidden"] });
   }
 
   /** Opens a node's console in a window of its own and closes its tab here (one shell per user is enough). */

@@ -6,7 +6,12 @@ const nameOf = (id) => names[id];
 
 describe("operation sentences", () => {
   it("says what is happening in words", () => {
-    expect(progressSentence({ kind: "project.start", done: 2, total: 4 })).toBe("Starting lab: 2 of 4 nodes");
+    // A start's total counts the startup lines as one more step: 4 means 3 nodes.
+    expect(progressSentence({ kind: "project.start", done: 2, total: 4 })).toBe("Starting lab: 2 of 3 nodes");
+    expect(progressSentence({ kind: "project.start", done: 0, total: 6 })).toBe("Starting lab: 0 of 5 nodes");
+    expect(progressSentence({ kind: "project.start", done: 5, total: 6, status: "running" })).toBe(
+      "Starting lab: 5 nodes up, running startup lines",
+    );
     expect(progressSentence({ kind: "project.stop", done: 0, total: 1 })).toBe("Stopping lab: 0 of 1 node");
     expect(progressSentence({ kind: "project.start", done: 0, total: 0 })).toBe("Starting lab…");
     expect(progressSentence({ kind: "node.restart", target: "n1" }, nameOf)).toBe("Restarting r1");

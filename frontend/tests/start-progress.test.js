@@ -5,7 +5,9 @@ import { copyStateText, finished, progressText, startRefusal } from "../src/cour
 describe("start progress", () => {
   it("describes an operation as it goes", () => {
     expect(progressText({ status: "pending", done: 0, total: 0 })).toBe("starting…");
-    expect(progressText({ status: "running", done: 1, total: 2 })).toBe("starting… 1/2");
+    expect(progressText({ status: "running", done: 1, total: 3 })).toBe("starting… 1/2 nodes");
+    expect(progressText({ status: "running", done: 0, total: 6 })).toBe("starting… 0/5 nodes");
+    expect(progressText({ status: "running", done: 2, total: 3 })).toBe("starting… 2/2 nodes up, running startup lines");
     expect(progressText({ status: "done", done: 2, total: 2 })).toBe("running");
     expect(progressText({ status: "error", error: "pc1: image missing" })).toBe("could not start: pc1: image missing");
     expect(finished({ status: "running" })).toBe(false);

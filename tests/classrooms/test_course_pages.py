@@ -38,3 +38,23 @@ def test_a_course_url_that_is_not_an_id_is_404(browser_client):
 
 def test_the_project_list_links_to_the_courses(browser_client):
     assert 'href="/courses/" id="courses-link"' in browser_client.get("/").content.decode()
+
+
+def test_a_student_who_logs_in_at_the_site_address_lands_on_their_course(make_api):
+    """`/` sends everyone to the login page with next=/; after login a student goes to their course, and
+    a `next` naming any other page is still followed."""
+    from webgns.classrooms.choices import Role
+    from webgns.classrooms.models import Course, Enrollment
+
+    student = make_api("sam").user
+    course = Course.objects.create(name="Networks 101")
+    Enrollment.objects.create(course=course, user=student, role=Role.STUDENT)
+    client = Client()
+    assert client.get("/")["Location"] == "/accounts/login/?next=/"
+    response = client.post("/accounts/login/?next=/", {"username": "sam", "password": "pw-samsam", "next": "/"},
+                           follow=True)
+    assert response.redirect_chain[-1][0] == f"/courses/{course.id}/"
+
+    client = Client()
+    response = client.post("/accounts/login/", {"username": "sam", "password": "pw-samsam", "next": "/courses/"})
+    assert response["Location"] == "/courses/"

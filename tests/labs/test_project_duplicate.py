@@ -48,3 +48,19 @@ def test_a_stranger_cannot_duplicate(make_api, lab):
 def test_export_file_is_named_after_the_project(api, lab):
     response = api.get(f"/api/projects/{lab['id']}/export/")
     assert response["Content-Disposition"] == 'attachment; filename="Branch-office.webgns.json"'
+
+
+def test_an_import_or_a_duplicate_never_repeats_a_name_the_owner_has(api, lab):
+    """Importing an export next to its original made two rows that read the same: the import is "(copy)",
+    the next "(copy 2)"; a second duplicate likewise."""
+    document = api.get(f"/api/projects/{lab['id']}/export/").json()
+    names = []
+    for _ in range(2):
+        response = api.post("/api/projects/import/", document, format="json")
+        assert response.status_code == 201, response.content
+        names.append(response.json()["name"])
+    assert names == ["Branch office (copy)", "Branch office (copy 2)"]
+    again = api.post(f"/api/projects/{lab['id']}/duplicate/", {}, format="json").json()
+    assert again["name"] == "Branch office (copy 3)"
+    fresh = api.post("/api/projects/import/", {**document, "name": "Elsewhere"}, format="json").json()
+    assert fresh["name"] == "Elsewhere"  # a name the owner has not used is kept

@@ -6,6 +6,7 @@ pings across it must arrive on the socket as decoded summaries, numbered without
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 import uuid
@@ -103,6 +104,40 @@ async def test_pings_arrive_as_they_pass(captured_pair, communicator):
         assert [p["no"] for p in replies] == [p["no"] for p in _echo(packets, "reply")]
     finally:
         await late.disconnect()
+
+
+async def test_cross_references_are_the_files_frame_numbers(captured_pair, communicator):
+    """Pings 0.3 s apart arrive in many small batches: each reply's "(request in N)" names its request by
+    the number the packet list (and the downloaded .pcapng) gives it, as tshark says of the whole file."""
+    lab = captured_pair
+    comm = communicator(ws_path(lab), token=lab["token"])
+    assert (await comm.connect(timeout=5))[0]
+    try:
+        assert (await comm.receive_json_from(timeout=5))["type"] == "capture"
+        exec_url = f"/api/projects/{lab['project']['id']}/nodes/{lab['a']['id']}/exec/"
+        # In the background, so that this test reads the batches while the pings pass, as a browser does.
+        response = await sync_to_async(lab["api"].post)(
+            exec_url, {"command": "ping -c 6 -i 0.4 10.72.0.2 >/dev/null 2>&1 &", "timeout": 20}, format="json")
+        assert response.json()["exit_code"] == 0
+        packets, batches = [], 0
+        while len(_echo(packets, "reply")) < 6:
+            message = await comm.receive_json_from(timeout=30)
+            if message["type"] == "packets":
+                packets += message["packets"]
+                batches += 1
+    finally:
+        await comm.disconnect()
+    assert batches >= 3, f"the pings arrived in {batches} batch(es): the test needs several"
+    by_number = {p["no"]: p for p in packets}
+    for reply in _echo(packets, "reply"):
+        match = re.search(r"\(request in (\d+)\)", reply["info"])
+        assert match, f"packet {reply['no']} names no request: {reply['info']}"
+        request = by_number[int(match.group(1))]
+        seq = re.search(r"seq=(\d+)", reply["info"]).group(1)
+        assert request["info"].startswith("Echo (ping) request") and f"seq={seq}/" in request["info"], (reply, request)
+    whole_file = await sync_to_async(lab["api"].get)(f"{lab['base']}{lab['capture']['id']}/packets/")
+    assert {p["no"]: p["info"] for p in _echo(whole_file.json(), "reply")} == \
+        {p["no"]: p["info"] for p in _echo(packets, "reply")}
 
 
 async def test_bad_display_filter_closes_with_4400_and_tsharks_message(captured_pair, communicator):

@@ -40,8 +40,8 @@ class Chunk:
     """Complete packet blocks of a capture file: the bytes tshark needs and where they came from."""
 
     data: bytes  # SHB + IDB + the blocks
-    first_number: int
-    records: list[PacketRecord]
+    first_number: int  # the number of the first packet in `data`
+    records: list[PacketRecord]  # the blocks read for (the last ones in `data`)
 
     @property
     def next_offset(self) -> int | None:
@@ -76,6 +76,21 @@ def read_chunk(path: Path, start_offset: int | None = None, first_number: int = 
         file.seek(records[0].offset)
         body = file.read(records[-1].offset + records[-1].length - records[0].offset)
     return Chunk(header + body, first_number, records)
+
+
+def from_first_packet(path: Path, chunk: Chunk) -> Chunk:
+    """`chunk` with every packet before it in the file: tshark then numbers the packets as the file does
+    (a reply's "request in N" is the downloaded file's N) and its dissectors see what came before
+    (request/reply pairs, reassembly, TCP analysis), as Wireshark does when it opens the file."""
+    if chunk.first_number == 1 or not chunk.records:
+        return chunk
+    with open(path, "rb") as file:
+        header = read_header(file)
+        if header is None:
+            return chunk
+        file.seek(len(header))
+        body = file.read(chunk.next_offset - len(header))
+    return Chunk(header + body, 1, chunk.records)
 
 
 def _run(arguments: list[str], data: bytes, checking_filter: bool = False) -> str:

@@ -131,13 +131,6 @@ def reset_copy(copy: StudentCopy, user) -> StudentCopy:
     return copy
 
 
-def _delete_project(project: Project) -> None:
-    # Removing the containers stops them: no separate stop operation is needed.
-    project_id, hosts = str(project.id), dispatch.project_hosts(project)
-    project.delete()
-    dispatch.project_deleted(project_id, hosts)
-
-
 def _running(copy: StudentCopy) -> bool:
     return any(node.status != NodeStatus.STOPPED for node in copy.project.nodes.all())
 
@@ -155,6 +148,6 @@ def delete_copies(copies, user) -> int:
     count = 0
     for copy in copies.select_related("project", "assignment"):
         record_audit(user, copy.project, AuditAction.DELETE, f"copy of {copy.assignment.title!r} deleted")
-        _delete_project(copy.project)  # cascades to the copy row
+        dispatch.delete_project(copy.project)  # cascades to the copy row
         count += 1
     return count

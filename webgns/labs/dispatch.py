@@ -158,3 +158,11 @@ def project_hosts(project: Project) -> list[str]:
 def project_deleted(project_id: str, hosts: list[str]) -> None:
     for host in hosts:
         enqueue(host_tasks.remove_project, host, project_id)
+
+
+def delete_project(project: Project) -> None:
+    """Delete a project's rows and, once that commits, have each of its hosts remove its containers and
+    links (removing a container stops it: no stop operation first)."""
+    project_id, hosts = str(project.id), project_hosts(project)
+    project.delete()
+    project_deleted(project_id, hosts)

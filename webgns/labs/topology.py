@@ -15,7 +15,7 @@ from rest_framework import serializers
 
 from webgns.labs import impairment_fields, limits, openflow_target, scheduler
 from webgns.labs.models import Annotation, Link, Node, Project, Template
-from webgns.labs.validators import validate_name, validate_project_name
+from webgns.labs.validators import project_name_from, validate_name, validate_project_name
 
 FORMAT = "webgns-topology"
 VERSION = 1
@@ -99,6 +99,23 @@ def usable_templates(*owners) -> dict[str, Template]:
     for owner in reversed([o for o in owners if o is not None]):
         by_name.update({t.name: t for t in Template.objects.filter(owner=owner)})
     return by_name
+
+
+def unused_name(owner, name: object, *, copy: bool = False) -> object:
+    """`name`, or "<name> (copy)", "<name> (copy 2)"… when `owner` has a project of that name already (with
+    `copy`, a copy's name even when not), so an import or a duplicate never makes a second row that reads
+    the same. Anything but a string is returned as it is, for the import's validation to refuse."""
+    if not isinstance(name, str):
+        return name
+    name = name.strip()
+    taken = set(Project.objects.filter(owner=owner).values_list("name", flat=True))
+    if name not in taken and not copy:
+        return name
+    for number in range(1, len(taken) + 2):
+        candidate = project_name_from(f"{name} (copy)" if number == 1 else f"{name} (copy {number})")
+        if candidate not in taken:
+            return candidate
+    return name  # not reached: len(taken) + 1 candidates cannot all be taken
 
 
 def build(document: object, owner, name: str | None = None, template_owner=None, staff: bool = False) -> tuple:

@@ -2,17 +2,18 @@
 
 Division of labour: the worker writes the file and sends `capture.progress`/`capture.started`/
 `capture.ended` notices to the capture's group (`captures.signals_keys`); this consumer decodes
-the new complete blocks with tshark (`captures.decode`) and sends their summaries. Each push reads
-from where the last one stopped (a byte offset), so a long capture is never decoded twice; pushes
-coalesce, so under a flood one tshark run takes every packet written meanwhile: nothing is
-skipped, the batches only grow.
+the new complete blocks with tshark (`captures.decode`) and sends their summaries. Each push finds
+the new blocks from where the last one stopped (a byte offset) and has tshark read the file up to
+them from its first packet, printing only the new ones: packet numbers, and the numbers in the Info
+column ("request in 17"), are the downloaded file's, and cross-packet analysis sees the whole
+capture. Pushes coalesce, so under a flood one tshark run takes every packet written meanwhile:
+nothing is skipped, the batches only grow.
 
 Messages (JSON text): `{"type": "capture", "capture": {...as in the REST API...}}` at the start and
 whenever its status changes; `{"type": "packets", "packets": [{"no","time","src","dst","protocol",
 "length","info"}, ...]}`; `{"type": "error", "field": "filter", "detail": ...}` before closing with
 4400 when the display filter is refused. `?from=N` skips packets the client already holds;
-`?filter=` applies a display filter to each batch (decoded without the packets before the batch,
-so filters on cross-packet analysis such as `tcp.analysis.*` need the REST list instead).
+`?filter=` applies a display filter to each batch.
 Access as for the project's events (view right); an unknown capture closes with 4404.
 """
 
@@ -128,8 +129,9 @@ class CaptureConsumer(AsyncWebsocketConsumer):
         if not self.start_ns:
             self.start_ns = chunk.records[0].timestamp_ns if self.next_number == 1 else \
                 await asyncio.to_thread(decode.first_timestamp, self.path)
-        rows = await asyncio.to_thread(decode.summaries, chunk, self.start_ns, self.display_filter, self.after,
-                                       len(chunk.records))
+        whole = await asyncio.to_thread(decode.from_first_packet, self.path, chunk)
+        rows = await asyncio.to_thread(decode.summaries, whole, self.start_ns, self.display_filter,
+                                       max(self.after, chunk.first_number - 1), len(chunk.records))
         self.offset = chunk.next_offset
         self.next_number = chunk.records[-1].number + 1
         for start in range(0, len(rows), BATCH):

@@ -10,6 +10,7 @@ page and the API never disagree.
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.generic import TemplateView
@@ -19,6 +20,16 @@ def page(template_name: str, extra_context: dict | None = None) -> Callable[...,
     """A login-only page shell that also sets the CSRF cookie its API calls need."""
     view = TemplateView.as_view(template_name=template_name, extra_context=extra_context)
     return login_required(ensure_csrf_cookie(view))
+
+
+class WelcomeLoginView(LoginView):
+    """Django's login page, except that a login asked for by the project list itself (`next=/`, the page
+    everyone is sent to first) leads where `landing` says: a student who typed the site's address lands on
+    their course, not on an empty project list. Any other `next` is followed as usual."""
+
+    def get_redirect_url(self) -> str:
+        target = super().get_redirect_url()
+        return "" if target == "/" else target
 
 
 @login_required

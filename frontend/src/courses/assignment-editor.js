@@ -1,6 +1,6 @@
 /**
  * The teacher's editor for one assignment, opened under its row: the instructions (Markdown) and due date, and
- * the checks (list, add, delete). Refusals land under the input they name.
+ * the checks (list, add, edit, delete). Refusals land under the input they name.
  *
  * Division of labour: this file builds the forms and sends them; the API validates (node names, addresses,
  * expectations) and its messages are shown as they come.
@@ -42,6 +42,23 @@ export function checkBody(values) {
     if (values.kind === "address" && values.interface) body.interface = values.interface.trim();
   }
   return body;
+}
+
+/** The check form's values for an existing check (the inverse of checkBody), to edit it. */
+export function checkValues(check) {
+  const [expectKind, expectValue] = Object.entries(check.expect || {})[0] || ["exit_code", 0];
+  return {
+    name: check.name || "",
+    kind: check.kind || "command",
+    node: check.node || "",
+    command: check.command || "",
+    expectKind,
+    expectValue: expectValue === undefined || expectValue === null ? "" : String(expectValue),
+    target: check.target || "",
+    interface: check.interface || "",
+    timeout: check.timeout ? String(check.timeout) : "",
+    hint: check.hint || "",
+  };
 }
 
 export function describeCheck(check) {
@@ -170,14 +187,17 @@ export class AssignmentEditor {
       h("label", { className: "for-interface", hidden: true }, "Interface", h("input", { name: "interface", placeholder: "eth0" })),
       h("label", {}, "Timeout (s)", h("input", { name: "timeout", type: "number", min: "1", max: "60", placeholder: "10" })),
       h("label", { className: "wide" }, "Hint shown when it fails", h("input", { name: "hint" })),
-      h("button", { type: "submit" }, "Add check"),
+      h("button", { type: "submit", className: "check-submit" }, "Add check"),
+      h("button", { type: "button", className: "check-cancel", hidden: true, onclick: () => this.stopEditing() }, "Cancel"),
       ...["name", "kind", "node", "command", "expect", "target", "interface", "timeout", "hint", "_form"].map((f) =>
         h("div", { className: "field-error", dataset: { for: f } })),
     );
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      this.addCheck(form);
+      if (this.editing) this.saveCheck(form);
+      else this.addCheck(form);
     });
+    this.checkForm = form;
     return h(
       "div",
       { className: "checks-editor" },
@@ -210,7 +230,16 @@ export class AssignmentEditor {
       h("td", {}, check.name),
       h("td", {}, h("code", {}, describeCheck(check))),
       h("td", {}, check.hint),
-      h("td", {}, h("button", { type: "button", className: "danger", onclick: () => this.removeCheck(check) }, "Delete")),
+      h(
+        "td",
+        {},
+        h(
+          "div",
+          { className: "row-actions" },
+          h("button", { type: "button", className: "edit-check", onclick: () => this.editCheck(check) }, "Edit"),
+          h("button", { type: "button", className: "danger", onclick: () => this.removeCheck(check) }, "Delete"),
+        ),
+      ),
     );
   }
 
@@ -220,6 +249,42 @@ export class AssignmentEditor {
     try {
       await this.api.post(`${this.url}checks/`, checkBody(values));
       for (const name of ["name", "command", "expectValue", "target", "interface", "hint"]) form.elements[name].value = "";
+      await this.loadChecks();
+      this.saved();
+    } catch (error) {
+      showFormErrors(form, error);
+    }
+  }
+
+  /** Fills the form with `check`; its submit then saves that check (PATCH) instead of adding one. */
+  editCheck(check) {
+    const form = this.checkForm;
+    clearFormErrors(form);
+    this.editing = check;
+    for (const [name, value] of Object.entries(checkValues(check))) form.elements[name].value = value;
+    this.showKindFields(form);
+    form.classList.add("editing");
+    form.querySelector(".check-submit").textContent = `Save check "${check.name}"`;
+    form.querySelector(".check-cancel").hidden = false;
+    form.elements.name.focus();
+  }
+
+  stopEditing() {
+    const form = this.checkForm;
+    this.editing = null;
+    clearFormErrors(form);
+    for (const name of ["name", "command", "expectValue", "target", "interface", "hint", "timeout"]) form.elements[name].value = "";
+    form.classList.remove("editing");
+    form.querySelector(".check-submit").textContent = "Add check";
+    form.querySelector(".check-cancel").hidden = true;
+  }
+
+  async saveCheck(form) {
+    clearFormErrors(form);
+    const values = Object.fromEntries(new FormData(form).entries());
+    try {
+      await this.api.patch(`${this.url}checks/${this.editing.id}/`, checkBody(values));
+      this.stopEditing();
       await this.loadChecks();
       this.saved();
     } catch (error) {

@@ -24,7 +24,6 @@ export async function showCourseList(api, { staff = false } = {}) {
     bindNewCourseForm(api, document.getElementById("new-course-form"), (course) => {
       window.location.href = `/courses/${course.id}/`;
     });
-    document.getElementById("people-link").hidden = false;
   }
   try {
     const courses = await api.list("/courses/");

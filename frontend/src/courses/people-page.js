@@ -1,6 +1,6 @@
 /**
  * Staff's people page (/people/): every account, a form that creates one (its password shown once, and
- * downloadable with the others made on this page as CSV), and "Reset password" on each row.
+ * downloadable with the others made on this page as CSV), and "Reset password" and "Delete" (asked first) on each row.
  */
 
 import { h } from "../lib/dom-builder.js";
@@ -35,12 +35,22 @@ export class PeoplePage {
     return h(
       "tr",
       { dataset: { username: user.username } },
-      h("td", {}, user.username),
-      h("td", {}, user.email),
+      h("td", { className: "cut", title: user.username }, user.username),
+      h("td", { className: "cut", title: user.email }, user.email),
       h("td", {}, user.is_staff ? "staff" : ""),
       h("td", {}, String(user.courses)),
       h("td", { className: "muted" }, user.last_login ? new Date(user.last_login).toLocaleString() : "never"),
-      h("td", {}, h("button", { type: "button", onclick: (e) => this.reset(user, e.target, error) }, "Reset password"), error),
+      h(
+        "td",
+        {},
+        h(
+          "div",
+          { className: "row-actions" },
+          h("button", { type: "button", onclick: (e) => this.reset(user, e.target, error) }, "Reset password"),
+          h("button", { type: "button", className: "danger delete-user", onclick: (e) => this.remove(user, e.target, error) }, "Delete"),
+        ),
+        error,
+      ),
     );
   }
 
@@ -60,6 +70,23 @@ export class PeoplePage {
       await this.start();
     } catch (error) {
       showFormErrors(this.form, error);
+    }
+  }
+
+  /** Deletes the account after asking; its projects go too and their hosts remove the containers. */
+  async remove(user, button, error) {
+    const question =
+      `Delete the account ${user.username} and every project it owns?\n` +
+      "Its running labs are stopped and removed from their hosts. This cannot be undone.";
+    if (!window.confirm(question)) return;
+    error.textContent = "";
+    button.disabled = true;
+    try {
+      await this.api.delete(`/people/${encodeURIComponent(user.username)}/`);
+      button.closest("tr").remove();
+    } catch (err) {
+      error.textContent = err.message;
+      button.disabled = false;
     }
   }
 

@@ -1,6 +1,7 @@
 /**
  * A course's settings on its page: staff change its name, teachers, node limits and staff's caps; a teacher
- * changes only the node limits, within the caps (the API says so when a value is past one).
+ * changes only the node limits, within the caps (the API says so when a value is past one). Staff may delete the
+ * course (asked first).
  */
 
 import { clearFormErrors, showFormErrors } from "../lib/form-errors.js";
@@ -24,6 +25,10 @@ export class SettingsPanel {
 
   start() {
     this.fill(this.course);
+    if (this.staff) {
+      $("delete-course-zone").hidden = false;
+      $("btn-delete-course").addEventListener("click", () => this.deleteCourse());
+    }
     for (const name of STAFF_ONLY) this.form.elements[name].disabled = !this.staff;
     $("settings-note").textContent = this.staff
       ? "Limits count nodes running at once; caps bound what teachers may set."
@@ -35,6 +40,24 @@ export class SettingsPanel {
     e.name.value = course.name;
     e.teachers.value = (course.teachers || []).join(", ");
     for (const name of [...LIMITS, "student_node_cap", "course_node_cap"]) e[name].value = course[name];
+  }
+
+  /** Staff: deletes the course after asking (its copies leave their hosts), then shows the course list. */
+  async deleteCourse() {
+    const question =
+      `Delete the course "${this.course.name}"?\n` +
+      "Its assignments and every student's lab go with it; running labs are removed from their hosts. This cannot be undone.";
+    if (!window.confirm(question)) return;
+    const button = $("btn-delete-course");
+    button.disabled = true;
+    $("delete-course-error").textContent = "";
+    try {
+      await this.api.delete(`/courses/${this.course.id}/`);
+      window.location.href = "/courses/";
+    } catch (error) {
+      $("delete-course-error").textContent = error.message;
+      button.disabled = false;
+    }
   }
 
   async save() {

@@ -3,13 +3,16 @@
  * refusal is the server's own sentence, shown next to the button).
  */
 
-/** "starting… 1/2", "running", or "could not start: <reason>" for an operation from /api/operations/{id}/. */
+import { nodeProgress } from "../lib/operation-steps.js";
+
+/** "starting… 1/2 nodes", "running", or "could not start: <reason>" for an operation from /api/operations/{id}/. */
 export function progressText(operation) {
   if (!operation) return "";
   if (operation.status === "done") return "running";
   if (operation.status === "error") return `could not start: ${operation.error || "the worker reported an error"}`;
-  const total = operation.total || 0;
-  return total ? `starting… ${operation.done || 0}/${total}` : "starting…";
+  if (!operation.total) return "starting…";
+  const { nodes, done, startup } = nodeProgress({ kind: "project.start", ...operation });
+  return startup ? `starting… ${nodes}/${nodes} nodes up, running startup lines` : `starting… ${done}/${nodes} nodes`;
 }
 
 export function finished(operation) {

@@ -22,17 +22,18 @@ import {
 import { socketUrl } from "../lib/events-socket.js";
 import { askCapture } from "./capture-dialog.js";
 
+const COLUMNS = ["No.", "Time", "Source", "Destination", "Protocol", "Length", "Info"]; // Wireshark's default list
 const ROW_RENDER_LIMIT = 5000; // rows in the DOM; older ones scroll out (the full list is in the .pcapng)
 
 export class CapturePanel {
   /**
-   * @param {HTMLElement} beside the canvas element; the panel is placed right after it
+   * @param {HTMLElement} container the pane's place (the editor's middle column, under the canvas and terminals)
    * @param {import("../lib/api-client.js").ApiClient} api
    * @param {string} projectId
    * @param {import("../lib/lab-store.js").LabStore} store
    * @param {(message: string) => void} error
    */
-  constructor(beside, api, projectId, store, error) {
+  constructor(container, api, projectId, store, error) {
     this.api = api;
     this.projectId = projectId;
     this.store = store;
@@ -41,7 +42,7 @@ export class CapturePanel {
     this.tabBar = h("div", { className: "capture-tabs", role: "tablist" });
     this.body = h("div", { className: "capture-body" });
     this.el = h("section", { className: "captures", id: "captures", hidden: true, "aria-label": "captures" }, this.tabBar, this.body);
-    beside.after(this.el);
+    container.append(this.el);
   }
 
   endNames(link) {
@@ -113,7 +114,8 @@ class CaptureTab {
       h(
         "table",
         {},
-        h("thead", {}, h("tr", {}, ["No.", "Time", "Source", "Destination", "Protocol", "Length", "Info"].map((t) => h("th", {}, t)))),
+        h("colgroup", {}, COLUMNS.map((t) => h("col", { className: `col-${t.toLowerCase().replace(".", "")}` }))),
+        h("thead", {}, h("tr", {}, COLUMNS.map((t) => h("th", {}, t)))),
         this.rows,
       ),
     );
@@ -196,11 +198,11 @@ class CaptureTab {
           { className: protocolClass(p.protocol), dataset: { no: p.no }, onclick: () => this.showPacket(p.no) },
           h("td", {}, p.no),
           h("td", {}, formatTime(p.time)),
-          h("td", {}, p.src),
-          h("td", {}, p.dst),
+          h("td", { title: p.src }, p.src),
+          h("td", { title: p.dst }, p.dst),
           h("td", {}, p.protocol),
           h("td", {}, p.length),
-          h("td", { className: "info" }, p.info),
+          h("td", { className: "info", title: p.info }, p.info),
         ),
       );
     }

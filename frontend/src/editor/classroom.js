@@ -32,5 +32,5 @@ export function mountClassroom(editor) {
     editor.store.expectSnapshot();
     editor.socket.resync();
   });
-  return mountInstructions(editor.api, editor.projectId);
+  return mountInstructions(editor.api, editor.projectId, document.getElementById("side-column"));
 }

@@ -14,6 +14,7 @@ const SVG = "http://www.w3.org/2000/svg";
 const WIDTH = 290;
 const HEIGHT = 36;
 const COLOURS = { a_to_b: "#1a73e8", b_to_a: "#e8710a" };
+const STALE_MS = 2500; // samples come every second: two missed ones mean the link is no longer measured
 
 function svg(tag, attributes = {}) {
   const el = document.createElementNS(SVG, tag);
@@ -53,24 +54,56 @@ export class LinkLoadView {
     store.subscribe((change) => {
       if (change.type === "link.stats") this.apply(change.links);
       else if (change.type === "link.deleted") this.history.forget(change.id);
+      else if (change.type === "link.updated" && this.store.links.get(change.id)?.status !== "up") this.clear([change.id]);
+      else if (change.type === "reset") this.sweep(Infinity);
     });
+    // Samplers publish only what they measure, and nothing once the lab is stopped: a figure not renewed
+    // within STALE_MS is no longer true and goes (it stayed on the edge after Stop).
+    this.sweeper = setInterval(() => this.sweep(), 1000);
   }
 
   apply(links) {
     this.history.add(links);
     this.cy.batch(() => {
-      this.cy.edges().forEach((edge) => {
-        const stats = links[edge.id()];
-        const look = stats ? loadLook(busiest(stats)) : null;
+      for (const [id, stats] of Object.entries(links || {})) {
+        const edge = this.cy.getElementById(id);
+        if (!edge.length || !edge.isEdge()) continue;
+        const look = loadLook(busiest(stats));
         if (!look) {
           if (edge.data("loadWidth") !== undefined) edge.removeData("loadWidth loadColour");
         } else edge.data({ loadWidth: look.width, loadColour: look.colour });
-        if (stats) {
-          edge.data("loadLabel", `${formatRate(stats.a_to_b?.bps)} → · ← ${formatRate(stats.b_to_a?.bps)}`);
-          edge.data("loadBps", busiest(stats));
-        } else if (edge.data("loadLabel") !== undefined) edge.removeData("loadLabel loadBps");
-      });
+        edge.data("loadLabel", `${formatRate(stats.a_to_b?.bps)} → · ← ${formatRate(stats.b_to_a?.bps)}`);
+        edge.data("loadBps", busiest(stats));
+      }
     });
+    this.sweep();
+    this.redrawPanels();
+  }
+
+  /** Removes the figures of links whose last sample is older than `staleMs` (Infinity: all of them). */
+  sweep(staleMs = STALE_MS, now = Date.now()) {
+    const stale = [];
+    this.cy.edges().forEach((edge) => {
+      if (edge.data("loadLabel") === undefined && edge.data("loadWidth") === undefined) return;
+      const latest = this.history.latest.get(edge.id());
+      if (!latest || staleMs === Infinity || now - latest.time > staleMs) stale.push(edge.id());
+    });
+    if (stale.length) this.clear(stale);
+  }
+
+  /** The links' load look, label and latest figures go (the sparkline keeps its history). */
+  clear(ids) {
+    this.cy.batch(() => {
+      for (const id of ids) {
+        this.history.latest.delete(id);
+        const edge = this.cy.getElementById(id);
+        if (edge.length) edge.removeData("loadWidth loadColour loadLabel loadBps");
+      }
+    });
+    this.redrawPanels();
+  }
+
+  redrawPanels() {
     for (const panel of [...this.panels]) {
       if (!panel.el.isConnected) this.panels.delete(panel);
       else panel.draw();

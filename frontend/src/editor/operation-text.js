@@ -5,6 +5,8 @@
  * Division of labour: pure; editor.js shows the sentences. `nameOf(id)` gives a node's name for node operations.
  */
 
+import { nodeProgress } from "../lib/operation-steps.js";
+
 const VERBS = {
   "project.start": ["Starting lab", "Lab started", "start the lab"],
   "project.stop": ["Stopping lab", "Lab stopped", "stop the lab"],
@@ -20,7 +22,9 @@ export function progressSentence(op, nameOf = () => null) {
   const [doing] = VERBS[op.kind] || ["Working"];
   if (op.kind?.startsWith("node.")) return `${doing} ${nameOf(op.target) || "a node"}`;
   if (!op.total) return `${doing}…`;
-  return `${doing}: ${op.done ?? 0} of ${plural(op.total, "node")}`;
+  const { nodes, done, startup } = nodeProgress(op);
+  if (startup) return `${doing}: ${plural(nodes, "node")} up, running startup lines`;
+  return `${doing}: ${done} of ${plural(nodes, "node")}`;
 }
 
 /** The notice for a finished operation: `{text, error}`. */

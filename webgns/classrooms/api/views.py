@@ -21,6 +21,7 @@ from webgns.classrooms.api import serializers as s
 from webgns.classrooms.choices import Role
 from webgns.classrooms.models import Assignment, AuditEvent, Check, CheckRun, Course, Enrollment, StudentCopy
 from webgns.labs.api.parsers import BoundedJSONParser
+from webgns.labs.api.views import delete_user
 
 MESSAGES = {
     "classrooms.add_course": "Only staff create courses.",
@@ -494,7 +495,7 @@ class AuditViewSet(CourseScoped, mixins.ListModelMixin, viewsets.GenericViewSet)
 
 class PeopleViewSet(viewsets.GenericViewSet):
     """Staff's people page (/api/people/): list users, create one with a generated password (returned once),
-    reset a password. (/api/users/ stays the plain account API of labs.)"""
+    reset a password, delete one. (/api/users/ stays the plain account API of labs.)"""
 
     lookup_field = "username"
     lookup_value_regex = r"[\w.@+-]+"
@@ -539,6 +540,11 @@ class PeopleViewSet(viewsets.GenericViewSet):
         except accounts.AccountError as exc:
             raise ValidationError({exc.field: [str(exc)]}) from None
         return Response(self._row(user) | {"password": password}, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request, username=None) -> Response:
+        """Delete the account and every project it owns (their hosts remove the containers): 204; 403 for
+        one's own account or a superuser's (unless a superuser asks); 409 naming what still needs it."""
+        return delete_user(request.user, get_object_or_404(self.get_queryset(), username=username))
 
     @extend_schema(request=None, responses={200: dict})
     @action(detail=True, methods=["post"], url_path="reset-password")

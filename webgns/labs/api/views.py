@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from webgns.contract import impairment_ranges
-from webgns.labs import access, dispatch, examples, exec_jobs, limits, scheduler, topology, vnis
+from webgns.labs import access, account_removal, dispatch, examples, exec_jobs, limits, scheduler, topology, vnis
 from webgns.labs.api import serializers as s
 from webgns.labs.api import topology_views
 from webgns.labs.api.topology_views import TopologyNegotiation, export_filename  # noqa: F401 - re-exported
@@ -27,7 +27,6 @@ from webgns.labs.events import publish
 from webgns.labs.exec_slots import MARGIN_SECONDS as EXEC_MARGIN_SECONDS
 from webgns.labs.exec_slots import TooManyExecs, exec_slot
 from webgns.labs.models import Annotation, ComputeHost, Link, Node, Operation, Project, Template, UserLimits
-from webgns.labs.validators import project_name_from
 from webgns.node_rules import files_problem
 from webgns.tasks import host_tasks, routing
 
@@ -78,9 +77,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
 
     @transaction.atomic
     def perform_destroy(self, project: Project) -> None:
-        project_id, hosts = str(project.id), dispatch.project_hosts(project)
-        project.delete()
-        dispatch.project_deleted(project_id, hosts)
+        dispatch.delete_project(project)
 
     @extend_schema(request=None, responses={202: dict})
     @action(detail=True, methods=["post"])
@@ -107,7 +104,7 @@ class ProjectViewSet(viewsets.ModelViewSet):
         project = get_object_or_404(access.visible_projects(request.user), pk=pk)
         name = request.data.get("name") if isinstance(request.data, dict) else None
         if name is None or (isinstance(name, str) and not name.strip()):
-            name = project_name_from(f"{project.name} (copy)")
+            name = topology.unused_name(request.user, project.name, copy=True)
         elif not isinstance(name, str):
             raise ValidationError({"name": ["Must be a string."]})
         copy = topology.import_project(topology.export_project(project), request.user, name=name.strip(),
@@ -382,7 +379,7 @@ class OperationViewSet(mixins.RetrieveModelMixin, mixins.ListModelMixin, viewset
 
 
 class UserViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                  viewsets.GenericViewSet):
+                  mixins.DestroyModelMixin, viewsets.GenericViewSet):
     serializer_class = s.UserSerializer
     permission_classes = [permissions.IsAdminUser]
     queryset = get_user_model().objects.order_by("username")
@@ -391,6 +388,11 @@ class UserViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retriev
         if self.action == "limits" and self.request.method in permissions.SAFE_METHODS:
             return [permissions.IsAuthenticated()]  # a user reads their own; get_object checks whose
         return super().get_permissions()
+
+    def destroy(self, request, pk=None) -> Response:
+        """Staff: delete the account and its projects (their hosts remove the containers); see
+        labs.account_removal for what refuses it."""
+        return delete_user(request.user, self.get_object())
 
     @extend_schema(request=s.UserLimitsSerializer, responses={200: s.UserLimitsSerializer})
     @action(detail=True, methods=["get", "patch"])
@@ -407,6 +409,17 @@ class UserViewSet(mixins.CreateModelMixin, mixins.ListModelMixin, mixins.Retriev
                 setattr(row, field, value)
             row.save()
         return Response(_limits_of(user))
+
+
+def delete_user(requester, user) -> Response:
+    """DELETE of an account, for this API and the people page's: 204, 403 (self, a superuser) or 409."""
+    if refusal := account_removal.refusal(requester, user):
+        raise PermissionDenied(refusal)
+    try:
+        account_removal.delete_account(user)
+    except account_removal.AccountInUse as error:
+        return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+    return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def _limits_of(user) -> dict:
