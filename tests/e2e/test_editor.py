@@ -291,9 +291,10 @@ def test_export_import_and_delete_from_the_project_list(stack, api, project, log
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "something-else"}')
     page.set_input_files("#import-form input[type=file]", str(bad))
-    page.click("#import-form button[type=submit]")
+    # The dry run refuses it at once: Import stays off, nothing is made.
     error = page.wait_for_selector("#import-form .field-error:not(:empty)")
     assert "format" in error.text_content()
+    assert page.is_disabled("#import-form button[type=submit]")
 
     # Delete from the list, after the confirmation dialog.
     page.on("dialog", lambda dialog: dialog.accept())
