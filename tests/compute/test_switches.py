@@ -6,6 +6,8 @@ with TX checksum offload pass ping but drop TCP, which only a real transfer show
 
 from __future__ import annotations
 
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -125,10 +127,18 @@ def _hosts_of(lab, switch):
     return [lab.nodes[link.a.node_id] for link in lab.links.values() if link.b.node_id == switch.id]
 
 
-def test_ovs_switch_with_an_openflow_controller_is_configured(lab, ovs_running):
-    # A loopback controller address: OVS starts connecting at once, and must reach nothing outside.
-    switch = lab.node("sdn", kind=OVS, ports=2, openflow_controller="tcp:127.0.0.1:6653")
+@pytest.fixture
+def blackholed() -> Iterator[str]:
+    """An address whose packets the host drops (a blackhole route): OVS starts connecting to a
+    controller at once, and must reach nothing, neither outside nor a host service."""
+    subprocess.run(["ip", "route", "replace", "blackhole", "10.254.77.0/24"], check=True)
+    yield "10.254.77.1"
+    subprocess.run(["ip", "route", "del", "blackhole", "10.254.77.0/24"], check=False)
+
+
+def test_ovs_switch_with_an_openflow_controller_is_configured(lab, ovs_running, blackholed):
+    switch = lab.node("sdn", kind=OVS, ports=2, openflow_controller=f"tcp:{blackholed}:6653")
     lab.start()
     name = ovs_bridge_name(switch)
-    assert ovs_switch.vsctl("get-controller", name).strip() == "tcp:127.0.0.1:6653"
+    assert ovs_switch.vsctl("get-controller", name).strip() == f"tcp:{blackholed}:6653"
     assert ovs_switch.vsctl("get-fail-mode", name).strip() == "secure"

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from pyroute2 import NetlinkError
 
+from webgns.compute import controller_reach
 from webgns.compute.errors import LinkFailed, OvsCommandFailed, OvsUnavailable
 from webgns.compute.labels import (
     OVS_HOST_KEY,
@@ -91,6 +92,8 @@ def ensure_bridge(
         raise OvsCommandFailed(
             f"controller {controller!r} refused: only tcp:IP:PORT or ssl:IP:PORT (an outgoing connection)"
         )
+    if controller and (problem := controller_reach.host_problem(controller)):
+        raise OvsCommandFailed(problem)
     args = [
         "--may-exist", "add-br", name,
         "--", "set", "Bridge", name, f"datapath_type={datapath_type()}",
