@@ -1,6 +1,7 @@
 """The compute host, where ovs-vswitchd dials, refuses an OpenFlow controller at one of its own
-addresses, its gateway or a network it reaches directly — whoever asked for it (staff included) —
-and takes one that only a lab node could answer. The host-side interface is made by the test
+address, or one it would dial out of its own interfaces (a network beside it, or the default route
+to anywhere) — whoever asked for it (staff included) — and takes one it drops. Nothing is dialed:
+the verdict is the kernel's route lookup. The host-side interface is made by the test
 (10.252.<n>.1/24, never the machine's real addresses)."""
 
 from __future__ import annotations
@@ -42,12 +43,24 @@ def test_the_hosts_own_address_and_its_direct_networks_are_refused(host_network)
     own = host_problem(f"tcp:{host_network}.1:6653")
     assert own and "address of this compute host" in own
     beside = host_problem(f"tcp:{host_network}.77:6653")
-    assert beside and "reaches directly" in beside and f"{host_network}.0/24" in beside
+    assert beside and "outside every lab" in beside and "wgtcr" in beside
     assert host_problem("tcp:[::1]:6653") and host_problem("tcp:127.0.0.1:6653")
 
 
-def test_an_address_only_a_lab_node_can_have_is_taken():
-    assert host_problem("tcp:10.253.77.9:6653") is None
+def test_an_address_the_default_route_would_take_is_refused():
+    """No blind outbound TCP: a lab may claim any address, the host would still dial it outside."""
+    found = host_problem("tcp:203.0.113.9:6653")
+    assert found and "outside every lab" in found
+
+
+def test_an_address_the_host_drops_is_taken():
+    import subprocess
+
+    subprocess.run(["ip", "route", "replace", "blackhole", "10.254.78.0/24"], check=True)
+    try:
+        assert host_problem("tcp:10.254.78.1:6653") is None
+    finally:
+        subprocess.run(["ip", "route", "del", "blackhole", "10.254.78.0/24"], check=False)
 
 
 def test_the_switch_says_why_it_refuses(host_network, ovs_running):
