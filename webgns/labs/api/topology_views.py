@@ -92,7 +92,8 @@ def import_response(request) -> Response:
         topology.validate_document(incoming.document, request.user, staff=request.user.is_staff)
         return Response(incoming.report())
     # Never a second row that reads the same: "<name> (copy)" when the user has that name already.
-    name = topology.unused_name(request.user, incoming.document.get("name"))
+    document = incoming.document
+    name = topology.unused_name(request.user, document.get("name") if isinstance(document, dict) else None)
     project = topology.import_project(incoming.document, request.user, name=name, staff=request.user.is_staff,
                                       admit=lambda: limits.check_new_project(request.user))
     from webgns.labs.api.serializers import ProjectSerializer
