@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := webgns.settings
 
-.PHONY: run test compute-host setup test-setup system services venv frontend images db kernel lint bench clean
+.PHONY: run test compute-host setup test-setup system services venv frontend images db docs kernel lint bench clean
 
 run: setup services
 	scripts/run.sh $(HOST) $(PORT)
@@ -21,8 +21,8 @@ test: test-setup services
 compute-host: setup services
 	scripts/compute-host.sh
 
-setup: system venv frontend images db
-test-setup: test-system venv frontend images db kernel
+setup: system venv frontend images db docs
+test-setup: test-system venv frontend images db docs kernel
 
 system:
 	scripts/install-system.sh
@@ -56,6 +56,12 @@ db: venv frontend
 	$(PY) manage.py ensure_admin
 	$(PY) manage.py collectstatic --noinput -v0
 
+# The documentation site (docs/, mkdocs.yml) in var/docs-site, served by the app at /docs/; rebuilt only
+# when a page changes. --strict: a broken link or a page missing from the nav fails the build.
+docs: var/docs-site/index.html
+var/docs-site/index.html: mkdocs.yml $(shell find docs -type f 2>/dev/null) $(VENV)/.installed
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
+
 # Debian's kernel for the kernel tests, fetched once into /var/cache/webgns/kernel (kept across runs).
 kernel: venv
 	$(PY) -m tests.kernel.debian_kernel
@@ -67,4 +73,4 @@ bench: setup services
 	$(PY) bench/bench_deploy.py
 
 clean:
-	rm -rf $(VENV) frontend/node_modules frontend/dist var/static
+	rm -rf $(VENV) frontend/node_modules frontend/dist var/static var/docs-site

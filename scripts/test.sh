@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run every test: ruff, the Python suite (unit, integration, kernel, e2e) and the frontend's Vitest.
+# Run every test: ruff, the docs build, the Python suite (unit, integration, kernel, e2e) and the frontend's Vitest.
 # Every part runs even when an earlier one fails; the exit status is non-zero if any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +12,9 @@ status=0
 
 echo "== ruff"
 .venv/bin/ruff check . || status=1
+
+echo "== docs (mkdocs build --strict: broken links, pages missing from the nav)"
+NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet || status=1
 
 echo "== frontend unit tests (vitest)"
 if [[ -f frontend/package.json ]] && grep -q '"test"' frontend/package.json; then

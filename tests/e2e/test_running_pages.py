@@ -65,7 +65,7 @@ def test_header_links_are_the_same_on_every_page(stack, api, logged_in):
         current = page.evaluate("() => document.querySelector('.site-links [aria-current=page]')?.textContent")
         assert current, path
     first = seen["/"]
-    assert [text for text, _ in first] == ["webgns", "Projects", "Courses", "People", "Compute hosts"], first
+    assert [text for text, _ in first] == ["webgns", "Projects", "Courses", "People", "Compute hosts", "Docs"], first
     assert all(links == first for links in seen.values()), seen
 
 
