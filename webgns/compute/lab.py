@@ -500,9 +500,7 @@ class LabEngine:
         """Put back on the node's ports what `record` holds and they lack, if the node still runs in
         the namespace the record was read from; None when it does not (a fresh start)."""
         netns = self.nodes.running_netns(node) if self.kinds.of(node).has_shell else None
-        if not netns or record.get("netns") != port_memory.namespace_identity(netns):
-            return None
-        return port_memory.restore_ports(netns, record, node.ports)
+        return port_memory.restore_ports(netns, record, node.ports) if netns else None
 
     def stop_reason(self, container_id: str) -> str:
         """Why a node's container that should run does not (OOM, killed, exit code), in words."""

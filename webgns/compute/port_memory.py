@@ -71,14 +71,14 @@ def read_ports(netns: str, ports: Iterable[str]) -> dict[str, Any]:
     return record
 
 
-def restore_ports(netns: str, record: dict[str, Any], ports: Iterable[str]) -> list[str]:
+def restore_ports(netns: str, record: dict[str, Any], ports: Iterable[str]) -> list[str] | None:
     """Put back on `ports` what `record` says they carried and they lack now; returns what was put.
 
-    Nothing is done when the namespace is not the one the record was read from (the node started
-    again: its startup lines configure it, as at any start).
+    None, and nothing done, when the namespace is not the one the record was read from (the node
+    started again: its startup lines configure it, as at any start).
     """
     if not record or record.get("netns") != namespace_identity(netns):
-        return []
+        return None
     restored: list[str] = []
     ipr = open_iproute(netns)
     try:

@@ -72,13 +72,18 @@ def _fail(path: str, message: str) -> None:
     raise serializers.ValidationError({path: [message]})
 
 
-def _check(document: object) -> None:
+def check_header(document: object, shape: str = "JSON object") -> None:
+    """A topology document of this server's format and version (JSON or YAML alike), or a 400 naming why."""
     if not isinstance(document, dict):
-        _fail("document", "Must be a JSON object.")
+        _fail("document", f"Must be a {shape}.")
     if document.get("format") != FORMAT:
         _fail("format", f"Must be {FORMAT!r}.")
     if document.get("version") != VERSION:
         _fail("version", f"Version {document.get('version')!r} is not supported (this server reads {VERSION}).")
+
+
+def _check(document: object) -> None:
+    check_header(document)
     for key in ("nodes", "links", "annotations"):
         if not isinstance(document.get(key, []), list):
             _fail(key, f"{key} must be a list.")

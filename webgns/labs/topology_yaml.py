@@ -136,12 +136,7 @@ def to_document(data: object, folder: dict[str, bytes] | None = None, base: str 
     """A parsed YAML topology → the JSON document of `webgns.labs.topology` (not yet stored).
 
     `images(image, path)` names the template for a node given by `image:` instead of `template:`."""
-    if not isinstance(data, dict):
-        _fail("document", "Must be a YAML mapping.")
-    if data.get("format") != FORMAT:
-        _fail("format", f"Must be {FORMAT!r}.")
-    if data.get("version") != VERSION:
-        _fail("version", f"Version {data.get('version')!r} is not supported (this server reads {VERSION}).")
+    topology.check_header(data, "YAML mapping")
     unknown = sorted(set(data) - {"format", "version", "name", "description", "nodes", "links", "annotations"})
     if unknown:
         _fail(unknown[0], "Unknown key.")

@@ -142,10 +142,11 @@ def _reconcile() -> dict:
                 set_node_status(node_id, STARTED)
                 fixed.append(node_id)
     links = _reconcile_links(engine, busy_projects)
-    over_disk = _enforce_disk_limit(engine, busy_projects)
-    recorded = port_records.remember(engine, [node_spec(n) for n in Node.objects.filter(
-        compute_host=settings.WEBGNS_COMPUTE_HOST, status=STARTED).exclude(project_id__in=busy_projects)
-        .select_related("template", "project")])
+    # One read of this host's running nodes serves the disk limit and the port records.
+    running = list(Node.objects.filter(compute_host=settings.WEBGNS_COMPUTE_HOST, status=STARTED)
+                   .exclude(project_id__in=busy_projects).select_related("template", "project"))
+    over_disk = _enforce_disk_limit(engine, running)
+    recorded = port_records.remember(engine, [node_spec(n) for n in running if n.name not in over_disk])
     known = {str(p) for p in Project.objects.values_list("id", flat=True)}
     removed = engine.remove_orphans(known)
     return {"failed_operations": failed, "resent_operations": resent, "fixed": fixed, "links": links,
@@ -164,7 +165,7 @@ def _docker_silent() -> list[str]:
     return marked
 
 
-def _enforce_disk_limit(engine, busy_projects: set[str]) -> list[str]:
+def _enforce_disk_limit(engine, nodes: list[Node]) -> list[str]:
     """Stop every running node of this host whose own filesystem grew past WEBGNS_NODE_DISK_MB, with
     the reason on the node. Its link ends are parked as a stop parks them, so its neighbours keep
     their interfaces. The storage driver here has no quota (node_disk), so this measure is the limit."""
@@ -172,8 +173,6 @@ def _enforce_disk_limit(engine, busy_projects: set[str]) -> list[str]:
     if not limit_mb:
         return []
     stopped = []
-    nodes = (Node.objects.filter(compute_host=settings.WEBGNS_COMPUTE_HOST, status=STARTED)
-             .exclude(project_id__in=busy_projects).select_related("template", "project"))
     for node in nodes:
         spec = node_spec(node)
         used = engine.disk_usage(spec)
